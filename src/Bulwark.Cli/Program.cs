@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Bulwark.Cli;
+using Bulwark.Cli.Commands;
+using Bulwark.Kernel;
+using Spectre.Console;
+
+// Machine output goes to stdout, everything for people (tables, progress, errors) to stderr.
+var stderr = AnsiConsole.Create(new AnsiConsoleSettings
+{
+    Out = new AnsiConsoleOutput(Console.Error),
+    Ansi = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? AnsiSupport.No : AnsiSupport.Detect,
+});
+var stdoutConsole = AnsiConsole.Create(new AnsiConsoleSettings
+{
+    Out = new AnsiConsoleOutput(Console.Out),
+    Ansi = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? AnsiSupport.No : AnsiSupport.Detect,
+});
+
+var root = new RootCommand("Bulwark: secure generative AI across data, model, usage, infrastructure and governance")
+{
+    ScanCommand.Create(stdoutConsole, stderr, Console.Out),
+    DetectCommand.Create(Console.In, Console.Out, Console.Error),
+    RulesCommand.Create(stdoutConsole, Console.Out),
+};
+root.Options.Add(CommonOptions.Verbose);
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"bulwark: {error.Message}");
+    Console.Error.WriteLine("Run 'bulwark --help' for usage.");
+    return ExitCodes.InputError;
+}
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellation.Token);
+}
+catch (BulwarkInputException e)
+{
+    Console.Error.WriteLine($"bulwark: {e.Message}");
+    if (parse.GetValue(CommonOptions.Verbose)) Console.Error.WriteLine(e);
+    return ExitCodes.InputError;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("bulwark: cancelled");
+    return ExitCodes.Cancelled;
+}

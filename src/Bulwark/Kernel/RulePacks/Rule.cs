@@ -1,0 +1,59 @@
+namespace Bulwark.Kernel.RulePacks;
+
+/// <summary>
+/// One detection rule as written in a YAML pack. Rules are data: the engine compiles them, the docs generator
+/// renders them, and <c>bulwark rules verify</c> runs their self-tests.
+/// </summary>
+public sealed record Rule
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Description { get; init; }
+    public required Pillar Pillar { get; init; }
+    public required Severity Severity { get; init; }
+    public required Confidence Confidence { get; init; }
+
+    /// <summary>Detector family, e.g. <c>secret</c>; groups rules in reports, docs and evaluation.</summary>
+    public required string Family { get; init; }
+
+    /// <summary>Entity type reported by <c>bulwark detect</c> (e.g. <c>SECRET</c>).</summary>
+    public string EntityType { get; init; } = "SECRET";
+
+    /// <summary>Literals (case-insensitive): the pattern runs only on lines where one of them occurs.</summary>
+    public required IReadOnlyList<string> Keywords { get; init; }
+
+    /// <summary>.NET regular expression; compiled non-backtracking when it can be, otherwise with a timeout.</summary>
+    public required string Pattern { get; init; }
+
+    /// <summary>Named group holding the sensitive value; the whole match when the pattern has no such group.</summary>
+    public string SecretGroup { get; init; } = "secret";
+
+    /// <summary>Minimum Shannon entropy (bits per character) of the secret; 0 disables the check.</summary>
+    public double MinEntropy { get; init; }
+
+    /// <summary>Named validators that must all accept the secret (see docs/writing-rules.md).</summary>
+    public IReadOnlyList<string> Validators { get; init; } = [];
+
+    /// <summary>Words of which one must occur within <see cref="ContextWithin"/> characters of the match.</summary>
+    public IReadOnlyList<string> ContextWords { get; init; } = [];
+
+    public int ContextWithin { get; init; } = 200;
+
+    /// <summary>Whether a match may span lines (PEM blocks, JSON documents).</summary>
+    public bool Multiline { get; init; }
+
+    /// <summary>Generic rules give way to a specific rule that matched the same value.</summary>
+    public bool Generic { get; init; }
+
+    /// <summary>Whether obvious placeholders (EXAMPLE, xxxx, &lt;your-key&gt;, ${VAR}) are still reported.</summary>
+    public bool AllowPlaceholders { get; init; }
+
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyList<string> References { get; init; } = [];
+    public string Remediation { get; init; } = "";
+    public IReadOnlyList<string> MustMatch { get; init; } = [];
+    public IReadOnlyList<string> MustNotMatch { get; init; } = [];
+
+    /// <summary>Where the rule was loaded from (an embedded pack name or a file path), for error messages.</summary>
+    public string Source { get; init; } = "";
+}

@@ -1,0 +1,148 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Bulwark.Kernel.RulePacks;
+
+/// <summary>
+/// Reads rule packs from YAML: the packs embedded in this library and extra packs from disk.
+/// Every problem becomes a <see cref="BulwarkInputException"/> naming the file, the line when known, and the rule.
+/// </summary>
+public static partial class RulePackLoader
+{
+    private const string EmbeddedPrefix = "Bulwark.Rules.";
+
+    /// <summary>Packs larger than this are refused: a rule pack is small by nature, a huge one is a mistake or an attack.</summary>
+    public const long MaxPackBytes = 4 * 1024 * 1024;
+
+    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+        .WithNamingConvention(HyphenatedNamingConvention.Instance)
+        .Build();
+
+    [GeneratedRegex("^BW-(DATA|MODEL|USAGE|INFRA|GOV)-[A-Z0-9]+(-[A-Z0-9]+)*$")]
+    private static partial Regex RuleIdFormat();
+
+    /// <summary>The default packs shipped inside the library, in a stable order.</summary>
+    public static IReadOnlyList<RulePack> LoadEmbedded()
+    {
+        var assembly = typeof(RulePackLoader).Assembly;
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(EmbeddedPrefix, StringComparison.Ordinal) && n.EndsWith(".yaml", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(name => Parse(ReadResource(assembly, name), "embedded:" + name[EmbeddedPrefix.Length..]))
+            .ToList();
+    }
+
+    /// <summary>Loads every <c>*.yaml</c>/<c>*.yml</c> pack under a directory, or one pack file.</summary>
+    public static IReadOnlyList<RulePack> LoadPath(string path)
+    {
+        if (File.Exists(path)) return [LoadFile(path)];
+        if (!Directory.Exists(path)) throw new BulwarkInputException($"rule pack path '{path}' does not exist");
+        var files = Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (files.Count == 0) throw new BulwarkInputException($"no rule packs (*.yaml) found under '{path}'");
+        return files.Select(LoadFile).ToList();
+    }
+
+    public static RulePack LoadFile(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Length > MaxPackBytes)
+                throw new BulwarkInputException($"{path}: rule pack is {info.Length} bytes, over the {MaxPackBytes}-byte limit");
+            return Parse(File.ReadAllText(path), path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BulwarkInputException($"{path}: cannot read rule pack: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Parses and validates one pack. <paramref name="source"/> names it in error messages.</summary>
+    public static RulePack Parse(string yaml, string source)
+    {
+        RulePackDocument? document;
+        try
+        {
+            document = Deserializer.Deserialize<RulePackDocument>(yaml);
+        }
+        catch (YamlException e)
+        {
+            var inner = e.InnerException is null ? "" : $" ({e.InnerException.Message})";
+            throw new BulwarkInputException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid rule pack: {e.Message}{inner}", e);
+        }
+
+        if (document is null) throw new BulwarkInputException($"{source}: rule pack is empty");
+        if (string.IsNullOrWhiteSpace(document.Pack)) throw new BulwarkInputException($"{source}: rule pack has no 'pack' name");
+        if (document.Rules is null || document.Rules.Count == 0) throw new BulwarkInputException($"{source}: rule pack '{document.Pack}' has no rules");
+
+        var rules = document.Rules.Select((r, i) => ToRule(r, i, source)).ToList();
+        var duplicate = rules.GroupBy(r => r.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new BulwarkInputException($"{source}: rule id '{duplicate.Key}' appears more than once");
+        return new RulePack(document.Pack, source, document.Description ?? "", rules);
+    }
+
+    private static Rule ToRule(RuleDocument d, int index, string source)
+    {
+        var where = $"{source}: rule #{index + 1}";
+        if (string.IsNullOrWhiteSpace(d.Id)) throw new BulwarkInputException($"{where}: missing 'id'");
+        var id = d.Id.Trim();
+        where = $"{source}: rule {id}";
+        if (!RuleIdFormat().IsMatch(id))
+            throw new BulwarkInputException($"{where}: id must look like BW-<DATA|MODEL|USAGE|INFRA|GOV>-NAME (upper case, digits, dashes)");
+        if (!PillarNames.TryFromRuleId(id, out var pillar)) throw new BulwarkInputException($"{where}: id names no pillar");
+        if (string.IsNullOrWhiteSpace(d.Name)) throw new BulwarkInputException($"{where}: missing 'name'");
+        if (string.IsNullOrWhiteSpace(d.Pattern)) throw new BulwarkInputException($"{where}: missing 'pattern'");
+        if (!SeverityParsing.TryParse(d.Severity, out Severity severity))
+            throw new BulwarkInputException($"{where}: 'severity' must be one of info, low, medium, high, critical (got '{d.Severity}')");
+        if (!SeverityParsing.TryParse(d.Confidence ?? "medium", out Confidence confidence))
+            throw new BulwarkInputException($"{where}: 'confidence' must be one of low, medium, high (got '{d.Confidence}')");
+        var keywords = (d.Keywords ?? []).Where(k => !string.IsNullOrEmpty(k)).ToList();
+        if (keywords.Count == 0) throw new BulwarkInputException($"{where}: needs at least one keyword (the literal prefilter runs the pattern only near a keyword)");
+        var shortKeyword = keywords.FirstOrDefault(k => k.Length < 2);
+        if (shortKeyword is not null) throw new BulwarkInputException($"{where}: keyword '{shortKeyword}' is shorter than 2 characters");
+        if (d.MinEntropy is < 0 or > 8) throw new BulwarkInputException($"{where}: 'min-entropy' must be between 0 and 8 bits per character");
+        if (d.Context?.Within is <= 0 or > 10_000) throw new BulwarkInputException($"{where}: 'context.within' must be between 1 and 10000");
+
+        return new Rule
+        {
+            Id = id,
+            Name = d.Name.Trim(),
+            Description = (d.Description ?? "").Trim(),
+            Pillar = pillar,
+            Severity = severity,
+            Confidence = confidence,
+            Family = string.IsNullOrWhiteSpace(d.Family) ? "secret" : d.Family.Trim(),
+            EntityType = string.IsNullOrWhiteSpace(d.Entity) ? "SECRET" : d.Entity.Trim(),
+            Keywords = keywords,
+            Pattern = d.Pattern,
+            SecretGroup = string.IsNullOrWhiteSpace(d.SecretGroup) ? "secret" : d.SecretGroup.Trim(),
+            MinEntropy = d.MinEntropy ?? 0,
+            Validators = d.Validators ?? [],
+            ContextWords = d.Context?.Words ?? [],
+            ContextWithin = d.Context?.Within ?? 200,
+            Multiline = d.Multiline ?? false,
+            Generic = d.Generic ?? false,
+            AllowPlaceholders = d.AllowPlaceholders ?? false,
+            Tags = d.Tags ?? [],
+            References = d.References ?? [],
+            Remediation = (d.Remediation ?? "").Trim(),
+            MustMatch = d.Tests?.MustMatch ?? [],
+            MustNotMatch = d.Tests?.MustNotMatch ?? [],
+            Source = source,
+        };
+    }
+
+    private static string ReadResource(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"embedded rule pack {name} is missing");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using Bulwark.Data;
+using Bulwark.Kernel;
+using Bulwark.Kernel.RulePacks;
+
+namespace Bulwark.Scanning;
+
+/// <summary>
+/// <c>bulwark scan</c> as a library call: walks the roots, scans the files on every core with bounded memory
+/// (one chunk buffer per worker), and gathers findings and notes. Hosts only render the result.
+/// </summary>
+public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
+{
+    private readonly TextDetector _detector = new(catalog.Rules, options.Limits, options.Time);
+
+    public ScanResult Run(CancellationToken cancellationToken = default)
+    {
+        options.Limits.Validate();
+        var startedAt = options.Time.GetUtcNow();
+        var started = options.Time.GetTimestamp();
+        var notes = new List<ScanNote>();
+        var walker = new FileWalker(options.Limits, options.Excludes, options.UseGitIgnore);
+        var targets = options.Roots.SelectMany(root => walker.Walk(root, notes)).ToList();
+
+        var findings = new ConcurrentBag<Finding>();
+        var fileNotes = new ConcurrentBag<ScanNote>();
+        int filesDone = 0, scanned = 0;
+        long bytesDone = 0, bytesScanned = 0;
+        var bytesTotal = targets.Sum(t => t.Length);
+
+        Parallel.ForEach(
+            targets,
+            new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveThreads, CancellationToken = cancellationToken },
+            target =>
+            {
+                if (ScanFile(target, findings, fileNotes, cancellationToken))
+                {
+                    Interlocked.Increment(ref scanned);
+                    Interlocked.Add(ref bytesScanned, target.Length);
+                }
+                var done = Interlocked.Increment(ref filesDone);
+                var bytes = Interlocked.Add(ref bytesDone, target.Length);
+                options.Progress?.Report(new ScanProgress(done, targets.Count, bytes, bytesTotal));
+            });
+
+        notes.AddRange(fileNotes);
+        var all = findings.ToList();
+        var kept = options.Baseline is { } baseline ? all.Where(f => !baseline.Suppresses(f)).ToList() : all;
+        return new ScanResult
+        {
+            Findings = kept
+                .OrderBy(f => f.Location.Path, StringComparer.Ordinal)
+                .ThenBy(f => f.Location.Line).ThenBy(f => f.Location.Column)
+                .ThenBy(f => f.RuleId, StringComparer.Ordinal)
+                .ToList(),
+            Notes = notes.OrderBy(n => n.Path, StringComparer.Ordinal).ThenBy(n => n.Kind).ToList(),
+            Statistics = new ScanStatistics(scanned, targets.Count - scanned, bytesScanned, options.Time.GetElapsedTime(started),
+                catalog.Rules.Count, all.Count - kept.Count, startedAt),
+        };
+    }
+
+    /// <returns>Whether the file was scanned (not skipped).</returns>
+    private bool ScanFile(ScanTarget target, ConcurrentBag<Finding> findings, ConcurrentBag<ScanNote> notes, CancellationToken cancellationToken)
+    {
+        if (target.Length > options.Limits.MaxFileBytes)
+        {
+            notes.Add(new ScanNote(ScanNoteKind.SkippedTooLarge, target.DisplayPath,
+                $"file is {target.Length:N0} bytes, over the {options.Limits.MaxFileBytes:N0}-byte limit (--max-file-size)"));
+            return false;
+        }
+
+        try
+        {
+            using var stream = new FileStream(target.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+            var (fileFindings, outcome) = _detector.ScanStream(stream, target.DisplayPath, target.RelativePath, cancellationToken);
+            if (outcome.IsBinary)
+            {
+                notes.Add(new ScanNote(ScanNoteKind.SkippedBinary, target.DisplayPath, "binary file skipped"));
+                return false;
+            }
+            foreach (var finding in fileFindings) findings.Add(finding);
+            if (outcome.InvalidSequences > 0)
+                notes.Add(new ScanNote(ScanNoteKind.InvalidEncoding, target.DisplayPath, $"{outcome.InvalidSequences} invalid byte sequence(s) replaced with U+FFFD; the rest was scanned"));
+            if (outcome.TimedOut)
+                notes.Add(new ScanNote(ScanNoteKind.TimedOut, target.DisplayPath, $"stopped after the per-file time limit ({options.Limits.PerFileTimeout.TotalSeconds:0} s); the start was scanned"));
+            if (outcome.TruncatedFindings)
+                notes.Add(new ScanNote(ScanNoteKind.TooManyFindings, target.DisplayPath, $"more than {options.Limits.MaxFindingsPerFile} findings; the rest were not reported"));
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            notes.Add(new ScanNote(ScanNoteKind.Unreadable, target.DisplayPath, $"cannot read: {e.Message}"));
+            return false;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.RegularExpressions;
+using Bulwark.Kernel;
+using Bulwark.Kernel.RulePacks;
+
+namespace Bulwark.Text;
+
+/// <summary>
+/// Runs a set of pattern rules over text: literal prefilter first, then each hit rule's regex on the window
+/// around the hit (its line, or a bounded block for multi-line rules), then entropy, validators, context words
+/// and the placeholder filter. Thread-safe: compiled once, used by every scanning thread.
+/// </summary>
+public sealed class PatternEngine
+{
+    /// <summary>How far a single-line window reaches back from and forward of a keyword (very long lines).</summary>
+    public const int LineReach = 2048;
+
+    /// <summary>How far a multi-line window reaches forward of a keyword (a PEM block, a JSON document).</summary>
+    public const int BlockReach = 16 * 1024;
+
+    /// <summary>Characters the caller must keep before and after the scanned range for windows to be whole.</summary>
+    public const int WindowMargin = BlockReach + LineReach;
+
+    private readonly CompiledRule[] _rules;
+    private readonly LiteralPrefilter _prefilter;
+
+    public PatternEngine(IReadOnlyList<Rule> rules, ScanLimits? limits = null)
+    {
+        var timeout = (limits ?? ScanLimits.Default).RegexTimeout;
+        _rules = rules.Select(r => CompiledRule.Create(r, timeout)).ToArray();
+        _prefilter = new LiteralPrefilter(rules.Select(r => r.Keywords).ToArray());
+        Rules = rules;
+    }
+
+    public IReadOnlyList<Rule> Rules { get; }
+
+    /// <summary>
+    /// Finds matches whose keyword lies in [<paramref name="from"/>, <paramref name="to"/>) of <paramref name="text"/>.
+    /// Windows may read outside that range, up to the ends of the text.
+    /// </summary>
+    public void Match(string text, int from, int to, List<PatternMatch> results)
+    {
+        HashSet<long>? windowsRun = null;
+        _prefilter.FindHits(text, from, to, (position, ruleIndexes) =>
+        {
+            foreach (var ruleIndex in ruleIndexes)
+            {
+                var rule = _rules[ruleIndex];
+                var (start, end) = Window(text, position, rule.Rule.Multiline);
+                windowsRun ??= [];
+                if (!windowsRun.Add(((long)ruleIndex << 32) | (uint)start)) continue;
+                MatchWindow(text, start, end, ruleIndex, results);
+            }
+        });
+    }
+
+    /// <summary>Convenience for short texts (self-tests, <c>bulwark detect</c>): all matches in the whole string.</summary>
+    public List<PatternMatch> MatchAll(string text)
+    {
+        var results = new List<PatternMatch>();
+        Match(text, 0, text.Length, results);
+        return Deduplicate(results);
+    }
+
+    /// <summary>Keeps one match per rule and start, in text order.</summary>
+    public static List<PatternMatch> Deduplicate(List<PatternMatch> matches) =>
+        matches.DistinctBy(m => (m.RuleIndex, m.Start)).OrderBy(m => m.Start).ThenBy(m => m.RuleIndex).ToList();
+
+    private void MatchWindow(string text, int start, int end, int ruleIndex, List<PatternMatch> results)
+    {
+        var compiled = _rules[ruleIndex];
+        try
+        {
+            for (var m = compiled.Regex.Match(text, start, end - start); m.Success; m = m.NextMatch())
+            {
+                if (m.Length == 0) continue;
+                var secret = compiled.SecretGroup is { } g && m.Groups[g] is { Success: true } group ? (group.Index, group.Length) : (m.Index, m.Length);
+                if (Accept(compiled, text, m.Index, m.Index + m.Length, secret.Item1, secret.Item2))
+                    results.Add(new PatternMatch(ruleIndex, m.Index, m.Index + m.Length, secret.Item1, secret.Item1 + secret.Item2));
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // A backtracking pattern ran out of time on this window: skip the window, keep scanning.
+        }
+    }
+
+    private static bool Accept(CompiledRule compiled, string text, int start, int end, int secretStart, int secretLength)
+    {
+        var rule = compiled.Rule;
+        var secret = text.AsSpan(secretStart, secretLength);
+        if (rule.MinEntropy > 0 && ShannonEntropy.Of(secret) < rule.MinEntropy) return false;
+        if (!rule.AllowPlaceholders && PlaceholderFilter.IsPlaceholder(secret)) return false;
+        if (compiled.Validators.Length > 0)
+        {
+            var value = secret.ToString();
+            foreach (var validator in compiled.Validators)
+            {
+                if (!validator(value)) return false;
+            }
+        }
+        return rule.ContextWords.Count == 0 || HasContext(text, start, end, rule);
+    }
+
+    private static bool HasContext(string text, int start, int end, Rule rule)
+    {
+        var from = Math.Max(0, start - rule.ContextWithin);
+        var to = Math.Min(text.Length, end + rule.ContextWithin);
+        var around = text.AsSpan(from, to - from);
+        foreach (var word in rule.ContextWords)
+        {
+            if (around.Contains(word, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+
+    private static (int Start, int End) Window(string text, int position, bool multiline)
+    {
+        var span = text.AsSpan();
+        var backLimit = Math.Max(0, position - LineReach);
+        var lineStart = span[backLimit..position].LastIndexOf('\n');
+        var start = lineStart < 0 ? backLimit : backLimit + lineStart + 1;
+        if (multiline) return (start, Math.Min(text.Length, position + BlockReach));
+        var forwardLimit = Math.Min(text.Length, position + LineReach);
+        var lineEnd = span[position..forwardLimit].IndexOf('\n');
+        return (start, lineEnd < 0 ? forwardLimit : position + lineEnd);
+    }
+
+    private sealed record CompiledRule(Rule Rule, Regex Regex, int? SecretGroup, Func<string, bool>[] Validators)
+    {
+        public static CompiledRule Create(Rule rule, TimeSpan timeout)
+        {
+            var regex = PatternCompiler.Compile(rule.Pattern, timeout, rule.Id, rule.Source);
+            var group = regex.GroupNumberFromName(rule.SecretGroup);
+            var validators = rule.Validators.Select(name => ValueValidators.TryGet(name, out var v)
+                ? v
+                : throw new BulwarkInputException($"{rule.Source}: rule {rule.Id}: unknown validator '{name}' (known: {ValueValidators.Describe()})")).ToArray();
+            return new CompiledRule(rule, regex, group >= 0 ? group : null, validators);
+        }
+    }
+}
