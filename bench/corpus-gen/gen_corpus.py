@@ -501,8 +501,8 @@ def pem_block(g, style):
     return pem, 0, len(pem) - 1
 
 
-# File kinds: extension/style, line generator, share of files, size profile.
-# Size profiles are in KiB: (small, medium, large) ranges; logs/csv/json get the big files.
+# File kinds: style, extension, share of files, line generator, and whether the kind may
+# get the multi-MiB sizes (only logs, JSON data, CSV and prose do, as in real repos).
 def file_kinds(g):
     return [
         # (style, ext, weight, line_fn, can_be_large)
@@ -623,8 +623,13 @@ def main():
     t0 = time.time()
     out_dir = os.path.abspath(args.out_dir)
     parent = os.path.dirname(out_dir)
-    if os.path.exists(out_dir):
+    if os.path.exists(out_dir) and os.listdir(out_dir):
+        # Only ever delete a folder this script made (it leaves corpus-info.json beside it).
+        if not os.path.exists(os.path.join(parent, "corpus-info.json")):
+            sys.exit("refusing to overwrite %s: not empty and not a generated corpus" % out_dir)
         shutil.rmtree(out_dir)
+    elif os.path.exists(out_dir):
+        os.rmdir(out_dir)
     os.makedirs(out_dir)
 
     g = Gen(args.seed)

@@ -53,6 +53,7 @@ internal static class RulesCommand
         command.SetAction(parse =>
         {
             var catalog = CommonOptions.LoadCatalog(parse);
+            _ = new PatternEngine(catalog.Rules); // a pattern that does not compile is an input error (exit 2), not a failed test
             var failures = RuleSelfTester.Verify(catalog.Rules);
             foreach (var failure in failures)
             {

@@ -69,8 +69,16 @@ public sealed class NormalizedText
                 continue;
             }
 
-            if (!Rune.TryGetRuneAt(text, i, out var rune)) rune = Rune.ReplacementChar; // lone surrogate
-            var runeLength = char.IsSurrogate(c) && rune != Rune.ReplacementChar ? 2 : 1;
+            if (!Rune.TryGetRuneAt(text, i, out var rune))
+            {
+                // A lone surrogate cannot be normalised; keep it as it is.
+                builder.Append(c);
+                map.Add(i);
+                i++;
+                continue;
+            }
+
+            var runeLength = rune.Utf16SequenceLength;
             if (IsInvisible(rune))
             {
                 i += runeLength;
