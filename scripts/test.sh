@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and prints one closing line: "N passed, N failed[, N skipped]".
+# Works on a bare machine with the .NET 10 SDK: NuGet packages are restored on first use; nothing else is needed
+# (the evaluation tests read ../shared when it is there and are skipped with a message when it is not).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET 10 SDK is required (https://dot.net); 'dotnet' is not on PATH" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+results=.test-results
+rm -rf "$results"
+mkdir -p "$results"
+configuration=${CONFIGURATION:-Release}
+
+dotnet build Bulwark.slnx -c "$configuration" -nologo -v quiet
+build=$?
+if [ $build -ne 0 ]; then
+  echo "test.sh: build failed" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet test Bulwark.slnx -c "$configuration" --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results"
+status=$?
+
+# Sum the counters of every test project's TRX file.
+read -r passed failed skipped < <(
+  grep -ho '<Counters [^>]*>' "$results"/*.trx 2>/dev/null | awk '
+    { for (i = 1; i <= NF; i++) { split($i, kv, "=\""); gsub(/"\/?>?$/, "", kv[2]); c[kv[1]] += kv[2] } }
+    END { printf "%d %d %d\n", c["passed"], c["failed"] + c["error"] + c["timeout"] + c["aborted"], c["notExecuted"] }')
+passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
+if [ $status -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # the run itself broke (crash, no TRX)
+
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+[ "$failed" -eq 0 ]
