@@ -39,18 +39,29 @@ public sealed class PatternEngine
     /// </summary>
     public void Match(string text, int from, int to, List<PatternMatch> results)
     {
-        HashSet<long>? windowsRun = null;
+        var hits = new List<(int Rule, int Position)>();
         _prefilter.FindHits(text, from, to, (position, ruleIndexes) =>
         {
-            foreach (var ruleIndex in ruleIndexes)
-            {
-                var rule = _rules[ruleIndex];
-                var (start, end) = Window(text, position, rule.Rule.Multiline);
-                windowsRun ??= [];
-                if (!windowsRun.Add(((long)ruleIndex << 32) | (uint)start)) continue;
-                MatchWindow(text, start, end, ruleIndex, results);
-            }
+            foreach (var rule in ruleIndexes) hits.Add((rule, position));
         });
+        if (hits.Count == 0) return;
+
+        // Per rule, overlapping windows merge into one span, so the regex reads each character once however
+        // many keywords a line or block holds (a multi-line rule would otherwise re-read 16 KiB per hit).
+        hits.Sort();
+        int rule = -1, start = 0, end = 0;
+        foreach (var hit in hits)
+        {
+            var (hitStart, hitEnd) = Window(text, hit.Position, _rules[hit.Rule].Rule.Multiline);
+            if (hit.Rule == rule && hitStart <= end)
+            {
+                end = Math.Max(end, hitEnd);
+                continue;
+            }
+            if (rule >= 0) MatchWindow(text, start, end, rule, results);
+            (rule, start, end) = (hit.Rule, hitStart, hitEnd);
+        }
+        MatchWindow(text, start, end, rule, results);
     }
 
     /// <summary>Convenience for short texts (self-tests, <c>bulwark detect</c>): all matches in the whole string.</summary>
@@ -125,8 +136,40 @@ public sealed class PatternEngine
         return (start, lineEnd < 0 ? forwardLimit : position + lineEnd);
     }
 
-    private sealed record CompiledRule(Rule Rule, Regex Regex, int? SecretGroup, Func<string, bool>[] Validators)
+    /// <summary>
+    /// A rule ready to run. Its regex starts interpreted (cheap to build) and is compiled to IL once the rule has
+    /// run on <see cref="CompileAfterWindows"/> windows: a scan pays compilation only for rules that fire often.
+    /// </summary>
+    private sealed class CompiledRule
     {
+        private const int CompileAfterWindows = 256;
+        private readonly TimeSpan _timeout;
+        private Regex _regex;
+        private int _windows;
+
+        private CompiledRule(Rule rule, Regex regex, TimeSpan timeout, int? secretGroup, Func<string, bool>[] validators)
+        {
+            Rule = rule;
+            _regex = regex;
+            _timeout = timeout;
+            SecretGroup = secretGroup;
+            Validators = validators;
+        }
+
+        public Rule Rule { get; }
+        public int? SecretGroup { get; }
+        public Func<string, bool>[] Validators { get; }
+
+        public Regex Regex
+        {
+            get
+            {
+                if (_windows < CompileAfterWindows && Interlocked.Increment(ref _windows) == CompileAfterWindows)
+                    Volatile.Write(ref _regex, PatternCompiler.Compile(Rule.Pattern, _timeout, Rule.Id, Rule.Source, compiled: true));
+                return Volatile.Read(ref _regex);
+            }
+        }
+
         public static CompiledRule Create(Rule rule, TimeSpan timeout)
         {
             var regex = PatternCompiler.Compile(rule.Pattern, timeout, rule.Id, rule.Source);
@@ -134,7 +177,7 @@ public sealed class PatternEngine
             var validators = rule.Validators.Select(name => ValueValidators.TryGet(name, out var v)
                 ? v
                 : throw new BulwarkInputException($"{rule.Source}: rule {rule.Id}: unknown validator '{name}' (known: {ValueValidators.Describe()})")).ToArray();
-            return new CompiledRule(rule, regex, group >= 0 ? group : null, validators);
+            return new CompiledRule(rule, regex, timeout, group >= 0 ? group : null, validators);
         }
     }
 }

@@ -104,8 +104,8 @@ public static partial class RulePackLoader
             throw new BulwarkInputException($"{where}: 'confidence' must be one of low, medium, high (got '{d.Confidence}')");
         var keywords = (d.Keywords ?? []).Where(k => !string.IsNullOrEmpty(k)).ToList();
         if (keywords.Count == 0) throw new BulwarkInputException($"{where}: needs at least one keyword (the literal prefilter runs the pattern only near a keyword)");
-        var shortKeyword = keywords.FirstOrDefault(k => k.Length < 2);
-        if (shortKeyword is not null) throw new BulwarkInputException($"{where}: keyword '{shortKeyword}' is shorter than 2 characters");
+        var badKeyword = keywords.FirstOrDefault(k => k.Length < 3 || !System.Text.Ascii.IsValid(k));
+        if (badKeyword is not null) throw new BulwarkInputException($"{where}: keyword '{badKeyword}' must be ASCII and at least 3 characters long");
         if (d.MinEntropy is < 0 or > 8) throw new BulwarkInputException($"{where}: 'min-entropy' must be between 0 and 8 bits per character");
         if (d.Context?.Within is <= 0 or > 10_000) throw new BulwarkInputException($"{where}: 'context.within' must be between 1 and 10000");
 
