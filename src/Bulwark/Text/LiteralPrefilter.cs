@@ -1,28 +1,36 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Bulwark.Text;
 
 /// <summary>
 /// Finds every occurrence of any rule keyword (case-insensitive) in one pass, so the regular expressions only run
-/// where a keyword occurs. Each position costs a table lookup: the last three characters, case-folded, form a
-/// 21-bit key into a bitmap of the keywords' first three characters; only a set bit leads to comparing the
-/// keywords that start with that trigram.
+/// where a keyword occurs. Each position costs a few instructions: the three characters from it, case-folded to
+/// seven bits each, index a bitmap of the keywords' first three characters. A set bit (a few percent of positions)
+/// leads to a second test: the first four characters (keywords of three to five characters) or six characters
+/// (longer keywords) hashed into two more bitmaps. Only then are keywords compared.
 /// </summary>
 /// <remarks>
-/// <see cref="System.Buffers.SearchValues{T}"/> of strings was the first choice, but with 400+ keywords whose
-/// first characters cover most of the alphabet it cannot skip ahead and ran at under 100 MB/s here; the trigram
-/// bitmap runs several times faster (bench/results/benchmarkdotnet). Keywords are therefore ASCII and at least
-/// three characters long (the rule loader checks).
+/// <see cref="System.Buffers.SearchValues{T}"/> of strings was the first choice, but with 400+ keywords whose first
+/// characters cover most of the alphabet it cannot skip ahead and ran at under 100 MB/s here; this loop runs
+/// several times faster (bench/results/benchmarkdotnet). Keywords are therefore ASCII and at least three
+/// characters long (the rule loader checks). A three-character keyword registers every possible fourth character.
 /// </remarks>
 public sealed class LiteralPrefilter
 {
     public const int MinKeywordLength = 3;
-    private const int KeyBits = 21;
-    private const int KeyMask = (1 << KeyBits) - 1;
+    private const int LongKeyword = 6;
+    private const int BitmapBits = 21; // 256 KiB per bitmap: stays in cache, few false positives
+    private const int TrigramMask = (1 << 21) - 1;
 
     // Case-folds ASCII to 7 bits; every other character becomes 0, which no keyword contains.
     private static readonly byte[] Fold = CreateFoldTable();
 
-    private readonly ulong[] _bitmap = new ulong[(1 << KeyBits) / 64];
-    private readonly Dictionary<int, (string Keyword, int[] Rules)[]> _byTrigram;
+    private readonly ulong[] _trigramBitmap = new ulong[(1 << 21) / 64]; // indexed directly by three 7-bit characters
+    private readonly ulong[] _shortBitmap = new ulong[(1 << BitmapBits) / 64];
+    private readonly ulong[] _longBitmap = new ulong[(1 << BitmapBits) / 64];
+    private readonly Dictionary<ulong, (string Keyword, int[] Rules)[]> _short;
+    private readonly Dictionary<ulong, (string Keyword, int[] Rules)[]> _long;
 
     /// <param name="keywordsPerRule">For each rule index, its keywords.</param>
     public LiteralPrefilter(IReadOnlyList<IReadOnlyList<string>> keywordsPerRule)
@@ -39,39 +47,98 @@ public sealed class LiteralPrefilter
             }
         }
 
-        _byTrigram = rulesByKeyword
-            .GroupBy(kv => Key(kv.Key[0], kv.Key[1], kv.Key[2]))
-            .ToDictionary(g => g.Key, g => g.Select(kv => (kv.Key, kv.Value.ToArray())).ToArray());
-        foreach (var key in _byTrigram.Keys) _bitmap[key >> 6] |= 1UL << (key & 63);
+        var shortKeys = new Dictionary<ulong, List<(string, int[])>>();
+        var longKeys = new Dictionary<ulong, List<(string, int[])>>();
+        foreach (var (keyword, rules) in rulesByKeyword)
+        {
+            var entry = (keyword, rules.ToArray());
+            var trigram = (int)Window(keyword, 3);
+            _trigramBitmap[trigram >> 6] |= 1UL << trigram;
+            if (keyword.Length >= LongKeyword)
+            {
+                Register(longKeys, _longBitmap, Window(keyword, LongKeyword), entry);
+                continue;
+            }
+            var head = Window(keyword, 3) << 7;
+            IEnumerable<ulong> heads = keyword.Length > 3 ? [head | Fold[keyword[3]]] : Enumerable.Range(0, 128).Select(f => head | (uint)f);
+            foreach (var key in heads) Register(shortKeys, _shortBitmap, key, entry);
+        }
+        _short = shortKeys.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+        _long = longKeys.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
         KeywordCount = rulesByKeyword.Count;
     }
 
     public int KeywordCount { get; }
 
-    public static bool IsUsable(string keyword) => keyword.Length >= MinKeywordLength && System.Text.Ascii.IsValid(keyword) && !keyword.Contains('\0', StringComparison.Ordinal);
+    public static bool IsUsable(string keyword) =>
+        keyword.Length >= MinKeywordLength && System.Text.Ascii.IsValid(keyword) && !keyword.Contains('\0', StringComparison.Ordinal);
 
     /// <summary>Calls <paramref name="onHit"/> with (position, rule indexes) for each keyword starting in [from, to).</summary>
     public void FindHits(ReadOnlySpan<char> text, int from, int to, HitCallback onHit)
     {
-        var fold = Fold;
-        var bitmap = _bitmap;
-        var end = Math.Min(text.Length, to + MinKeywordLength - 1);
-        var key = 0;
-        for (var i = from; i < end; i++)
+        ref var chars = ref MemoryMarshal.GetReference(text);
+        ref var fold = ref MemoryMarshal.GetArrayDataReference(Fold);
+        ref var trigrams = ref MemoryMarshal.GetArrayDataReference(_trigramBitmap);
+        var length = text.Length;
+
+        // trigram = the three folded characters from start on; past the end of the text a character reads as 0.
+        var trigram = (FoldAt(text, from) << 7) | FoldAt(text, from + 1);
+        var fast = Math.Min(to, length - 2);
+        var start = from;
+        for (; start < fast; start++)
         {
-            key = ((key << 7) | fold[text[i]]) & KeyMask;
-            if ((bitmap[key >> 6] & (1UL << (key & 63))) == 0) continue;
-            var start = i - (MinKeywordLength - 1);
-            if (start < from) continue;
-            var rest = text[start..];
-            foreach (var (keyword, rules) in _byTrigram[key])
-            {
-                if (rest.StartsWith(keyword, StringComparison.OrdinalIgnoreCase)) onHit(start, rules);
-            }
+            trigram = ((trigram << 7) | Unsafe.Add(ref fold, Unsafe.Add(ref chars, start + 2))) & TrigramMask;
+            if ((Unsafe.Add(ref trigrams, trigram >> 6) & (1UL << trigram)) != 0) Probe(text, start, onHit);
+        }
+        for (; start < to; start++)
+        {
+            trigram = ((trigram << 7) | FoldAt(text, start + 2)) & TrigramMask;
+            if ((_trigramBitmap[trigram >> 6] & (1UL << trigram)) != 0) Probe(text, start, onHit);
         }
     }
 
-    private static int Key(char a, char b, char c) => (Fold[a] << 14) | (Fold[b] << 7) | Fold[c];
+    /// <summary>The second test, on the few positions whose trigram starts some keyword.</summary>
+    private void Probe(ReadOnlySpan<char> text, int start, HitCallback onHit)
+    {
+        ulong window = 0;
+        for (var i = start; i < start + LongKeyword; i++) window = (window << 7) | (uint)FoldAt(text, i);
+        var head = window >> (7 * (LongKeyword - 4));
+        var slot = Slot(head);
+        if ((_shortBitmap[slot >> 6] & (1UL << slot)) != 0) Verify(_short, head, text, start, onHit);
+        slot = Slot(window);
+        if ((_longBitmap[slot >> 6] & (1UL << slot)) != 0) Verify(_long, window, text, start, onHit);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FoldAt(ReadOnlySpan<char> text, int index) => index < text.Length ? Fold[text[index]] : 0;
+
+    private static void Verify(Dictionary<ulong, (string Keyword, int[] Rules)[]> keys, ulong key, ReadOnlySpan<char> text, int start, HitCallback onHit)
+    {
+        if (!keys.TryGetValue(key, out var candidates)) return; // a hash collision in the bitmap
+        var rest = text[start..];
+        foreach (var (keyword, rules) in candidates)
+        {
+            if (rest.StartsWith(keyword, StringComparison.OrdinalIgnoreCase)) onHit(start, rules);
+        }
+    }
+
+    private static void Register(Dictionary<ulong, List<(string, int[])>> keys, ulong[] bitmap, ulong key, (string, int[]) entry)
+    {
+        if (!keys.TryGetValue(key, out var list)) keys[key] = list = [];
+        list.Add(entry);
+        var slot = Slot(key);
+        bitmap[slot >> 6] |= 1UL << slot;
+    }
+
+    private static ulong Window(string keyword, int count)
+    {
+        ulong window = 0;
+        for (var i = 0; i < count; i++) window = (window << 7) | Fold[keyword[i]];
+        return window;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Slot(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - BitmapBits));
 
     private static byte[] CreateFoldTable()
     {
