@@ -22,7 +22,7 @@ public sealed record Rule
     /// <summary>Literals (case-insensitive): the pattern runs only on lines where one of them occurs.</summary>
     public required IReadOnlyList<string> Keywords { get; init; }
 
-    /// <summary>.NET regular expression; compiled non-backtracking when it can be, otherwise with a timeout.</summary>
+    /// <summary>.NET regular expression, run on bounded windows with a match timeout (see <c>PatternCompiler</c>).</summary>
     public required string Pattern { get; init; }
 
     /// <summary>Named group holding the sensitive value; the whole match when the pattern has no such group.</summary>
