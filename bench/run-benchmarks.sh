@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 artifacts=bench/.artifacts
 rm -rf "$artifacts"
-dotnet run -c Release --project bench/Bulwark.Bench -- --filter '*' --artifacts "$artifacts" --exporters github "$@"
+dotnet run -c Release --project bench/Bulwark.Bench -- --filter '*' --job short --artifacts "$artifacts" --exporters github "$@"
 mkdir -p bench/results/benchmarkdotnet
 cp "$artifacts"/results/*-report-github.md bench/results/benchmarkdotnet/
 echo "results in bench/results/benchmarkdotnet/"

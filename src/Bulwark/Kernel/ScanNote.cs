@@ -4,6 +4,7 @@ public enum ScanNoteKind
 {
     SkippedBinary,
     SkippedTooLarge,
+    SkippedTooDeep,
     SkippedSymlink,
     Unreadable,
     InvalidEncoding,

@@ -60,7 +60,7 @@ public sealed class FileWalker(ScanLimits limits, IReadOnlyList<string> excludes
                 if (entry is DirectoryInfo subdirectory)
                 {
                     if (depth + 1 > limits.MaxDepth)
-                        notes.Add(new ScanNote(ScanNoteKind.SkippedTooLarge, Display(root, childRelative), $"deeper than the depth limit ({limits.MaxDepth})"));
+                        notes.Add(new ScanNote(ScanNoteKind.SkippedTooDeep, Display(root, childRelative), $"deeper than the depth limit ({limits.MaxDepth})"));
                     else
                         subdirectories.Add((subdirectory, childRelative));
                 }

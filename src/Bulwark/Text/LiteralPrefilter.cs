@@ -65,10 +65,7 @@ public sealed class LiteralPrefilter
         }
         _short = shortKeys.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
         _long = longKeys.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
-        KeywordCount = rulesByKeyword.Count;
     }
-
-    public int KeywordCount { get; }
 
     public static bool IsUsable(string keyword) =>
         keyword.Length >= MinKeywordLength && System.Text.Ascii.IsValid(keyword) && !keyword.Contains('\0', StringComparison.Ordinal);

@@ -64,24 +64,15 @@ public sealed class PatternEngine
         MatchWindow(text, start, end, rule, results);
     }
 
-    /// <summary>Convenience for short texts (self-tests, <c>bulwark detect</c>): all matches in the whole string.</summary>
-    public List<PatternMatch> MatchAll(string text)
-    {
-        var results = new List<PatternMatch>();
-        Match(text, 0, text.Length, results);
-        return Deduplicate(results);
-    }
-
-    /// <summary>Keeps one match per rule and start, in text order.</summary>
-    public static List<PatternMatch> Deduplicate(List<PatternMatch> matches) =>
-        matches.DistinctBy(m => (m.RuleIndex, m.Start)).OrderBy(m => m.Start).ThenBy(m => m.RuleIndex).ToList();
-
     private void MatchWindow(string text, int start, int end, int ruleIndex, List<PatternMatch> results)
     {
         var compiled = _rules[ruleIndex];
         try
         {
-            for (var m = compiled.Regex.Match(text, start, end - start); m.Success; m = m.NextMatch())
+            // Most windows hold no match: the existence check allocates nothing and tracks no captures.
+            var regex = compiled.Regex;
+            if (!regex.IsMatch(text.AsSpan(start, end - start))) return;
+            for (var m = regex.Match(text, start, end - start); m.Success; m = m.NextMatch())
             {
                 if (m.Length == 0) continue;
                 var secret = compiled.SecretGroup is { } g && m.Groups[g] is { Success: true } group ? (group.Index, group.Length) : (m.Index, m.Length);

@@ -63,7 +63,7 @@ public static class ValueValidators
     public static bool IsBase64(string value)
     {
         var trimmed = value.Trim();
-        return trimmed.Length > 0 && Base64.IsValid(trimmed) || Base64Url.IsValid(trimmed);
+        return trimmed.Length > 0 && (Base64.IsValid(trimmed) || Base64Url.IsValid(trimmed));
     }
 
     /// <summary>Random keys mix upper case, lower case and digits; identifiers and words rarely do all three.</summary>

@@ -78,6 +78,38 @@ public class ScannerTests
     }
 
     [Fact]
+    public void Directories_below_the_depth_limit_are_skipped_with_a_note()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("a/ok.txt", TestRules.Token);
+        dir.Write("a/b/c/deep.txt", TestRules.Token);
+        var result = Scan(dir.Path, new ScanOptions { Roots = [], Limits = ScanLimits.Default with { MaxDepth = 2 } });
+        Assert.Single(result.Findings);
+        Assert.Equal(ScanNoteKind.SkippedTooDeep, Assert.Single(result.Notes).Kind);
+    }
+
+    [Fact]
+    public void A_file_that_runs_past_the_time_limit_keeps_what_was_found_and_says_so()
+    {
+        using var dir = new TempDirectory();
+        var chunk = new string('x', 1 << 20);
+        dir.Write("slow.txt", TestRules.Token + "\n" + chunk + "\n" + chunk + "\n" + TestRules.Token.Replace("9fQ", "8fQ", StringComparison.Ordinal));
+        var clock = new SteppingTimeProvider(TimeSpan.FromSeconds(45)); // every reading of the clock is 45 s later
+        var result = Scan(dir.Path, new ScanOptions { Roots = [], Time = clock, Limits = ScanLimits.Default with { PerFileTimeout = TimeSpan.FromSeconds(60) } });
+        Assert.Single(result.Findings);
+        Assert.Equal(ScanNoteKind.TimedOut, Assert.Single(result.Notes).Kind);
+    }
+
+    private sealed class SteppingTimeProvider(TimeSpan step) : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Add(ref _ticks, step.Ticks);
+    }
+
+    [Fact]
     public void A_missing_path_is_an_input_error()
     {
         var e = Assert.Throws<BulwarkInputException>(() => Scan("/definitely/not/here"));
