@@ -25,7 +25,8 @@ internal static class ConsoleReport
 
         if (result.Findings.Count > 0)
         {
-            var findings = new Table().Border(TableBorder.Simple).AddColumns("Severity", "Rule", "Location", "Evidence");
+            var findings = new Table().Border(TableBorder.Simple)
+                .AddColumn("Severity").AddColumn(new TableColumn("Rule").NoWrap()).AddColumn("Location").AddColumn("Evidence");
             foreach (var finding in result.Findings.Take(MaxListed))
             {
                 findings.AddRow(Render.Severity(finding.Severity), Markup.Escape(finding.RuleId), Markup.Escape(finding.Location.ToString()), Markup.Escape(finding.Evidence));

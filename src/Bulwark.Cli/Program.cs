@@ -16,6 +16,9 @@ var stdoutConsole = AnsiConsole.Create(new AnsiConsoleSettings
     Ansi = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 } ? AnsiSupport.No : AnsiSupport.Detect,
 });
 
+// Piped or captured output has no terminal width; 80 columns would wrap rule ids and paths mid-word.
+if (Console.IsOutputRedirected) stdoutConsole.Profile.Width = 200;
+
 var root = new RootCommand("Bulwark: secure generative AI across data, model, usage, infrastructure and governance")
 {
     ScanCommand.Create(stdoutConsole, stderr, Console.Out),
