@@ -2,9 +2,9 @@ using Bulwark.Eval;
 
 // Accuracy evaluations over ../shared/datasets; results are written under eval/results/.
 var which = args.FirstOrDefault() ?? "secrets";
-if (which != "secrets")
+if (which is not ("secrets" or "prompt-attacks"))
 {
-    Console.Error.WriteLine($"unknown evaluation '{which}' (known: secrets)");
+    Console.Error.WriteLine($"unknown evaluation '{which}' (known: secrets, prompt-attacks)");
     return 2;
 }
 if (RepositoryPaths.Shared is not { } shared)
@@ -13,9 +13,18 @@ if (RepositoryPaths.Shared is not { } shared)
     return 2;
 }
 
-var result = SecretsEvaluation.Run(shared);
 var results = Path.Combine(RepositoryPaths.Root, "eval", "results");
 Directory.CreateDirectory(results);
+if (which == "prompt-attacks")
+{
+    var attacks = PromptAttackEvaluation.Run(shared, Console.Error.WriteLine);
+    File.WriteAllText(Path.Combine(results, "prompt-attacks.md"), PromptAttackEvaluation.ToMarkdown(attacks));
+    Console.WriteLine($"prompt attacks: in distribution AUC {attacks.InDistribution.RocAuc:0.000}, TPR@1% {attacks.InDistribution.TprAt1:P1}; " +
+        $"leave one source out AUC {attacks.LeaveOneSourceOut.RocAuc:0.000}, TPR@2% {attacks.LeaveOneSourceOut.TprAt2:P1}; written to {results}");
+    return 0;
+}
+
+var result = SecretsEvaluation.Run(shared);
 File.WriteAllText(Path.Combine(results, "secrets.md"), SecretsEvaluation.ToMarkdown(result));
 File.WriteAllText(Path.Combine(results, "secrets.json"), SecretsEvaluation.ToJson(result) + "\n");
 Console.WriteLine($"secret rules: {result.Rules}; recall {result.Total.Recall:P1} ({result.Total.Detected}/{result.Total.Positives}); " +

@@ -1,0 +1,89 @@
+namespace Bulwark.Usage;
+
+/// <summary>
+/// Turns a prepared prompt into hashed sparse features for the linear model: word unigrams and bigrams,
+/// character 3- to 5-grams inside words, heuristic rule hits, obfuscation signals and a length bucket.
+/// Hashing (FNV-1a into 2^<see cref="Bits"/> slots, with a sign bit) keeps the model small and needs no vocabulary.
+/// </summary>
+public static class PromptFeatures
+{
+    public const int Bits = 18;
+    public const int Dimensions = 1 << Bits;
+
+    /// <summary>Adds the feature slots of <paramref name="view"/> to <paramref name="features"/> (slot, +1 or -1).</summary>
+    public static void Extract(PromptView view, IEnumerable<string> ruleIds, List<(int Slot, float Value)> features)
+    {
+        var text = view.Text;
+        uint previousWord = 0;
+        var wordStart = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var inWord = i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '\'');
+            if (inWord)
+            {
+                if (wordStart < 0) wordStart = i;
+                continue;
+            }
+            if (wordStart >= 0)
+            {
+                var word = text.AsSpan(wordStart, i - wordStart);
+                var wordHash = Hash(word, 0x811C9DC5);
+                Add(features, wordHash);
+                if (previousWord != 0) Add(features, Mix(previousWord, wordHash));
+                previousWord = wordHash;
+                AddCharacterGrams(features, word);
+                wordStart = -1;
+            }
+            else if (i < text.Length && !char.IsWhiteSpace(text[i]))
+            {
+                // Punctuation and symbols matter here ("<|im_start|>", "###"): each is a token of its own.
+                var symbol = Hash(text.AsSpan(i, 1), 0x01000193);
+                Add(features, symbol);
+                if (previousWord != 0) Add(features, Mix(previousWord, symbol));
+                previousWord = symbol;
+            }
+        }
+
+        foreach (var rule in ruleIds) Add(features, Hash(rule, 0x5bd1e995));
+        foreach (var flag in Enum.GetValues<Obfuscation>())
+        {
+            if (flag != Obfuscation.None && view.Obfuscation.HasFlag(flag)) Add(features, Hash(flag.ToString(), 0x27d4eb2d));
+        }
+        Add(features, Hash("length:" + (int)Math.Log2(text.Length + 1), 0x27d4eb2d));
+    }
+
+    private static void AddCharacterGrams(List<(int, float)> features, ReadOnlySpan<char> word)
+    {
+        if (word.Length < 3) return;
+        for (var n = 3; n <= 5; n++)
+        {
+            for (var i = 0; i + n <= word.Length && i < 64; i++) Add(features, Hash(word.Slice(i, n), 0x9E3779B1u + (uint)n));
+        }
+    }
+
+    private static void Add(List<(int, float)> features, uint hash) =>
+        features.Add(((int)(hash & (Dimensions - 1)), (hash & 0x80000000) != 0 ? 1f : -1f));
+
+    private static uint Hash(ReadOnlySpan<char> text, uint seed)
+    {
+        var hash = seed;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 0x01000193;
+        }
+        return Finish(hash);
+    }
+
+    private static uint Mix(uint a, uint b) => Finish(a * 0x9E3779B1u ^ b);
+
+    // A final avalanche so that nearby inputs spread over the slots and the sign bit.
+    private static uint Finish(uint h)
+    {
+        h ^= h >> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >> 16;
+        return h == 0 ? 1 : h;
+    }
+}

@@ -1,0 +1,288 @@
+using System.Buffers.Text;
+using System.Text;
+using Bulwark.Text;
+
+namespace Bulwark.Usage;
+
+/// <summary>Obfuscation seen in a prompt. Each is a signal of its own: benign users rarely hide their words.</summary>
+[Flags]
+public enum Obfuscation
+{
+    None = 0,
+    InvisibleCharacters = 1,
+    Confusables = 2,
+    Leetspeak = 4,
+    SpacedLetters = 8,
+    Base64Payload = 16,
+    HexPayload = 32,
+    UrlEncodedPayload = 64,
+    Rot13 = 128,
+    Reversed = 256,
+}
+
+/// <summary>A prompt prepared for analysis: what it says once de-obfuscated, and how it was hidden.</summary>
+public sealed record PromptView(string Text, Obfuscation Obfuscation);
+
+/// <summary>
+/// De-obfuscates a prompt before any check: NFKC with invisible characters removed, Cyrillic and Greek look-alikes
+/// folded to Latin, leetspeak and spaced-out letters undone, and payloads hidden in base64, hex, URL-encoding,
+/// ROT13 or reversed text decoded and appended, so the detectors read what the model would read.
+/// Bounded: at most <see cref="MaxDecodedPayloads"/> payloads, each at most <see cref="MaxPayloadChars"/> long.
+/// </summary>
+public static class PromptText
+{
+    public const int MaxDecodedPayloads = 16;
+    public const int MaxPayloadChars = 8192;
+
+    private static readonly Dictionary<char, char> Confusable = BuildConfusables();
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
+    public static PromptView Prepare(string raw)
+    {
+        var found = Obfuscation.None;
+        var normalized = NormalizedText.Create(raw).Text;
+        if (normalized.Length < raw.Length && ContainsInvisible(raw)) found |= Obfuscation.InvisibleCharacters;
+
+        var text = new StringBuilder(normalized.Length + 64);
+        foreach (var c in normalized)
+        {
+            var lower = char.ToLowerInvariant(c);
+            if (lower >= 0x370 && Confusable.TryGetValue(lower, out var latin))
+            {
+                found |= Obfuscation.Confusables;
+                lower = latin;
+            }
+            text.Append(lower);
+        }
+
+        var main = text.ToString();
+        var extra = new StringBuilder();
+        var deleet = UndoLeetspeak(main);
+        if (deleet != main)
+        {
+            found |= Obfuscation.Leetspeak;
+            extra.Append('\n').Append(deleet);
+        }
+        var joined = JoinSpacedLetters(main);
+        if (joined != main)
+        {
+            found |= Obfuscation.SpacedLetters;
+            extra.Append('\n').Append(joined);
+        }
+        found |= DecodePayloads(normalized, extra);
+        if (main.Contains("rot13", StringComparison.Ordinal) || main.Contains("rot-13", StringComparison.Ordinal) || main.Contains("caesar", StringComparison.Ordinal))
+        {
+            found |= Obfuscation.Rot13;
+            extra.Append('\n').Append(Rot13(main));
+        }
+        if (main.Contains("revers", StringComparison.Ordinal) || main.Contains("backwards", StringComparison.Ordinal))
+        {
+            found |= Obfuscation.Reversed;
+            extra.Append('\n').Append(Reverse(main));
+        }
+        return new PromptView(extra.Length == 0 ? main : main + extra, found);
+    }
+
+    private static bool ContainsInvisible(string raw)
+    {
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (Rune.TryGetRuneAt(raw, i, out var rune) && NormalizedText.IsInvisible(rune)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Digits and symbols inside words read as letters: "1gn0r3" → "ignore". Only tokens mixing both change.</summary>
+    public static string UndoLeetspeak(string text)
+    {
+        var result = new StringBuilder(text.Length);
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && !char.IsWhiteSpace(text[i])) continue;
+            var token = text.AsSpan(start, i - start);
+            var hasLetter = false;
+            var hasLeet = false;
+            foreach (var c in token)
+            {
+                hasLetter |= char.IsLetter(c);
+                hasLeet |= c is '0' or '1' or '3' or '4' or '5' or '7' or '@' or '$' or '!';
+            }
+            if (hasLetter && hasLeet)
+            {
+                foreach (var c in token) result.Append(Leet(c));
+            }
+            else result.Append(token);
+            if (i < text.Length) result.Append(text[i]);
+            start = i + 1;
+        }
+        return result.ToString();
+    }
+
+    private static char Leet(char c) => c switch
+    {
+        '0' => 'o',
+        '1' or '!' => 'i',
+        '3' => 'e',
+        '4' or '@' => 'a',
+        '5' or '$' => 's',
+        '7' => 't',
+        _ => c,
+    };
+
+    /// <summary>"i g n o r e  a l l" → "ignore all": runs of four or more single letters separated by one space, dot or dash.</summary>
+    public static string JoinSpacedLetters(string text)
+    {
+        var result = new StringBuilder(text.Length);
+        var i = 0;
+        while (i < text.Length)
+        {
+            var j = i;
+            var letters = 0;
+            while (j < text.Length && char.IsLetter(text[j]) && (j + 1 == text.Length || !char.IsLetter(text[j + 1])))
+            {
+                letters++;
+                if (j + 2 < text.Length && text[j + 1] is ' ' or '.' or '-' or '_' && char.IsLetter(text[j + 2])) j += 2;
+                else
+                {
+                    j++;
+                    break;
+                }
+            }
+            if (letters >= 4 && (i == 0 || !char.IsLetter(text[i - 1])))
+            {
+                for (var k = i; k < j; k++)
+                {
+                    if (char.IsLetter(text[k])) result.Append(text[k]);
+                }
+                i = j;
+                continue;
+            }
+            result.Append(text[i]);
+            i++;
+        }
+        return result.ToString();
+    }
+
+    private static Obfuscation DecodePayloads(string text, StringBuilder extra)
+    {
+        var found = Obfuscation.None;
+        var payloads = 0;
+        var i = 0;
+        while (i < text.Length && payloads < MaxDecodedPayloads)
+        {
+            if (!IsBase64Char(text[i]))
+            {
+                i++;
+                continue;
+            }
+            var j = i;
+            while (j < text.Length && j - i < MaxPayloadChars && IsBase64Char(text[j])) j++;
+            var run = text.AsSpan(i, j - i);
+            if (run.Length >= 20 && TryDecodeHex(run, out var hex))
+            {
+                found |= Obfuscation.HexPayload;
+                extra.Append('\n').Append(hex);
+                payloads++;
+            }
+            else if (run.Length >= 16 && TryDecodeBase64(run, out var decoded))
+            {
+                found |= Obfuscation.Base64Payload;
+                extra.Append('\n').Append(decoded);
+                payloads++;
+            }
+            i = j;
+        }
+
+        if (payloads < MaxDecodedPayloads && CountPercentEscapes(text) >= 3)
+        {
+            try
+            {
+                var unescaped = Uri.UnescapeDataString(text.Length > MaxPayloadChars ? text[..MaxPayloadChars] : text);
+                if (unescaped != text)
+                {
+                    found |= Obfuscation.UrlEncodedPayload;
+                    extra.Append('\n').Append(unescaped.ToLowerInvariant());
+                }
+            }
+            catch (UriFormatException)
+            {
+                // Not decodable: nothing to add.
+            }
+        }
+        return found;
+    }
+
+    private static bool IsBase64Char(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '-' or '_';
+
+    private static bool TryDecodeBase64(ReadOnlySpan<char> run, out string decoded)
+    {
+        decoded = "";
+        var trimmed = run.TrimEnd('=');
+        var letters = 0;
+        foreach (var c in trimmed) letters += char.IsAsciiLetter(c) ? 1 : 0;
+        if (letters < trimmed.Length / 2) return false;
+        var buffer = new byte[trimmed.Length * 3 / 4 + 3];
+        var standard = trimmed.ToString().Replace('-', '+').Replace('_', '/');
+        var padded = standard.PadRight((standard.Length + 3) / 4 * 4, '=');
+        if (!Convert.TryFromBase64String(padded, buffer, out var written) || written < 8) return false;
+        return IsMostlyText(buffer.AsSpan(0, written), out decoded);
+    }
+
+    private static bool TryDecodeHex(ReadOnlySpan<char> run, out string decoded)
+    {
+        decoded = "";
+        if (run.Length % 2 != 0 || run.ContainsAnyExcept(HexDigits)) return false;
+        var bytes = Convert.FromHexString(run);
+        return IsMostlyText(bytes, out decoded);
+    }
+
+    private static bool IsMostlyText(ReadOnlySpan<byte> bytes, out string text)
+    {
+        var printable = 0;
+        foreach (var b in bytes) printable += b is >= 0x20 and < 0x7F or (byte)'\n' or (byte)'\t' ? 1 : 0;
+        text = printable >= bytes.Length * 0.9 ? Encoding.ASCII.GetString(bytes).ToLowerInvariant() : "";
+        return text.Length > 0 && text.Contains(' ', StringComparison.Ordinal);
+    }
+
+    private static int CountPercentEscapes(string text)
+    {
+        var count = 0;
+        for (var i = 0; i + 2 < text.Length; i++)
+        {
+            if (text[i] == '%' && char.IsAsciiHexDigit(text[i + 1]) && char.IsAsciiHexDigit(text[i + 2])) count++;
+        }
+        return count;
+    }
+
+    public static string Rot13(string text) => string.Create(text.Length, text, (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            var c = source[i];
+            span[i] = c switch
+            {
+                >= 'a' and <= 'z' => (char)('a' + (c - 'a' + 13) % 26),
+                >= 'A' and <= 'Z' => (char)('A' + (c - 'A' + 13) % 26),
+                _ => c,
+            };
+        }
+    });
+
+    private static string Reverse(string text)
+    {
+        var chars = text.ToCharArray();
+        Array.Reverse(chars);
+        return new string(chars);
+    }
+
+    private static Dictionary<char, char> BuildConfusables()
+    {
+        // Cyrillic and Greek letters that render like Latin ones (lower case; input is lower-cased first).
+        const string from = "аеорсухіјѕԁԛԝһӏкмтвпαεορτυχικνβη";
+        const string to = "aeopcyxijsdqwhlkmtbnaeoptuxikvbn";
+        var map = new Dictionary<char, char>();
+        for (var i = 0; i < from.Length; i++) map[from[i]] = to[i];
+        return map;
+    }
+}
