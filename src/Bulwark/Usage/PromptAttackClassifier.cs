@@ -43,12 +43,15 @@ public sealed class PromptAttackClassifier
     public PromptClassification Classify(string text)
     {
         var model = Model ?? throw new InvalidOperationException("no model loaded");
+        var view = PromptText.Prepare(text);
+        var matches = _rules.ScanString(view.Text);
+        var features = new List<(int, float)>(512);
         PromptClassification? worst = null;
-        foreach (var window in Windows(text))
+        foreach (var (start, length) in Windows(view.Text.Length))
         {
-            var (view, rules) = Analyse(window);
-            var features = new List<(int, float)>(256);
-            PromptFeatures.Extract(view, rules, features);
+            var rules = matches.Where(m => m.Start >= start && m.Start < start + length).Select(m => m.Rule.Id).Distinct(StringComparer.Ordinal).ToList();
+            features.Clear();
+            PromptFeatures.Extract(view.Text.AsSpan(start, length), view.Obfuscation, rules, features);
             var score = model.Calibrate(model.Margin(features));
             if (worst is null || score > worst.Score)
                 worst = new PromptClassification(score >= model.Threshold, score, Categories(rules), rules, view.Obfuscation);
@@ -72,17 +75,14 @@ public sealed class PromptAttackClassifier
         return (view, rules);
     }
 
-    /// <summary>The whole text, then (when longer than a window) overlapping windows: an instruction buried in a long
-    /// document is judged on its own paragraph, a long jailbreak template on the whole.</summary>
-    private static IEnumerable<string> Windows(string text)
+    /// <summary>The whole text, then (when longer than a window) overlapping windows of the prepared text: an
+    /// instruction buried in a long document is judged on its own paragraph, a long jailbreak template on the whole.</summary>
+    private static IEnumerable<(int Start, int Length)> Windows(int length)
     {
-        yield return text;
-        if (text.Length <= WindowChars) yield break;
-        for (var start = 0; start < text.Length; start += WindowStep)
-        {
-            yield return text.Substring(start, Math.Min(WindowChars, text.Length - start));
-            if (start + WindowChars >= text.Length) yield break;
-        }
+        yield return (0, length);
+        if (length <= WindowChars) yield break;
+        for (var start = 0; start + WindowChars < length + WindowStep; start += WindowStep)
+            yield return (start, Math.Min(WindowChars, length - start));
     }
 
     /// <summary>BW-USAGE-JAILBREAK-DAN → jailbreak; the category is the id's third segment.</summary>

@@ -11,9 +11,12 @@ public static class PromptFeatures
     public const int Dimensions = 1 << Bits;
 
     /// <summary>Adds the feature slots of <paramref name="view"/> to <paramref name="features"/> (slot, +1 or -1).</summary>
-    public static void Extract(PromptView view, IEnumerable<string> ruleIds, List<(int Slot, float Value)> features)
+    public static void Extract(PromptView view, IEnumerable<string> ruleIds, List<(int Slot, float Value)> features) =>
+        Extract(view.Text, view.Obfuscation, ruleIds, features);
+
+    /// <summary>Features of a part of a prepared prompt (a window), with the rule hits inside it.</summary>
+    public static void Extract(ReadOnlySpan<char> text, Obfuscation obfuscation, IEnumerable<string> ruleIds, List<(int Slot, float Value)> features)
     {
-        var text = view.Text;
         uint previousWord = 0;
         var wordStart = -1;
         for (var i = 0; i <= text.Length; i++)
@@ -26,7 +29,7 @@ public static class PromptFeatures
             }
             if (wordStart >= 0)
             {
-                var word = text.AsSpan(wordStart, i - wordStart);
+                var word = text.Slice(wordStart, i - wordStart);
                 var wordHash = Hash(word, 0x811C9DC5);
                 Add(features, wordHash);
                 if (previousWord != 0) Add(features, Mix(previousWord, wordHash));
@@ -37,7 +40,7 @@ public static class PromptFeatures
             else if (i < text.Length && !char.IsWhiteSpace(text[i]))
             {
                 // Punctuation and symbols matter here ("<|im_start|>", "###"): each is a token of its own.
-                var symbol = Hash(text.AsSpan(i, 1), 0x01000193);
+                var symbol = Hash(text.Slice(i, 1), 0x01000193);
                 Add(features, symbol);
                 if (previousWord != 0) Add(features, Mix(previousWord, symbol));
                 previousWord = symbol;
@@ -47,17 +50,25 @@ public static class PromptFeatures
         foreach (var rule in ruleIds) Add(features, Hash(rule, 0x5bd1e995));
         foreach (var flag in Enum.GetValues<Obfuscation>())
         {
-            if (flag != Obfuscation.None && view.Obfuscation.HasFlag(flag)) Add(features, Hash(flag.ToString(), 0x27d4eb2d));
+            if (flag != Obfuscation.None && obfuscation.HasFlag(flag)) Add(features, Hash(flag.ToString(), 0x27d4eb2d));
         }
         Add(features, Hash("length:" + (int)Math.Log2(text.Length + 1), 0x27d4eb2d));
     }
 
+    /// <summary>Character 3-, 4- and 5-grams of a word, hashed incrementally from each start position.</summary>
     private static void AddCharacterGrams(List<(int, float)> features, ReadOnlySpan<char> word)
     {
         if (word.Length < 3) return;
-        for (var n = 3; n <= 5; n++)
+        var starts = Math.Min(word.Length - 2, 64);
+        for (var i = 0; i < starts; i++)
         {
-            for (var i = 0; i + n <= word.Length && i < 64; i++) Add(features, Hash(word.Slice(i, n), 0x9E3779B1u + (uint)n));
+            var hash = 0x9E3779B1u;
+            var end = Math.Min(word.Length, i + 5);
+            for (var k = i; k < end; k++)
+            {
+                hash = (hash ^ word[k]) * 0x01000193;
+                if (k - i >= 2) Add(features, Finish(hash ^ (uint)(k - i)));
+            }
         }
     }
 

@@ -35,6 +35,7 @@ public static class PromptText
     public const int MaxPayloadChars = 8192;
 
     private static readonly Dictionary<char, char> Confusable = BuildConfusables();
+    private static readonly System.Buffers.SearchValues<char> LeetCharacters = System.Buffers.SearchValues.Create("013457@$!");
     private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     public static PromptView Prepare(string raw)
@@ -95,6 +96,7 @@ public static class PromptText
     /// <summary>Digits and symbols inside words read as letters: "1gn0r3" → "ignore". Only tokens mixing both change.</summary>
     public static string UndoLeetspeak(string text)
     {
+        if (text.AsSpan().IndexOfAny(LeetCharacters) < 0) return text;
         var result = new StringBuilder(text.Length);
         var start = 0;
         for (var i = 0; i <= text.Length; i++)
@@ -133,6 +135,7 @@ public static class PromptText
     /// <summary>"i g n o r e  a l l" → "ignore all": runs of four or more single letters separated by one space, dot or dash.</summary>
     public static string JoinSpacedLetters(string text)
     {
+        if (!HasSpacedLetters(text)) return text;
         var result = new StringBuilder(text.Length);
         var i = 0;
         while (i < text.Length)
@@ -162,6 +165,23 @@ public static class PromptText
             i++;
         }
         return result.ToString();
+    }
+
+    /// <summary>Cheap test for "x y z w": four single letters in a row, each followed by one separator.</summary>
+    private static bool HasSpacedLetters(string text)
+    {
+        var run = 0;
+        for (var i = 0; i + 1 < text.Length; i++)
+        {
+            var single = char.IsLetter(text[i]) && (i == 0 || !char.IsLetter(text[i - 1])) && text[i + 1] is ' ' or '.' or '-' or '_';
+            if (single)
+            {
+                if (++run >= 4) return true;
+                i++;
+            }
+            else if (char.IsLetter(text[i])) run = 0;
+        }
+        return false;
     }
 
     private static Obfuscation DecodePayloads(string text, StringBuilder extra)
