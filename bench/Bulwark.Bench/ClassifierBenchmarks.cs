@@ -5,7 +5,7 @@ namespace Bulwark.Bench;
 
 /// <summary>
 /// Prompt-attack classification latency and allocation for a 1 KB and a 32 KB prompt (no truncation: the 32 KB one
-/// is scored whole and in 63 overlapping windows). Percentiles come from <see cref="LatencyRun"/>.
+/// is scored whole and in 255 overlapping windows). Percentiles come from <see cref="LatencyRun"/>.
 /// </summary>
 [MemoryDiagnoser]
 public class ClassifierBenchmarks

@@ -16,8 +16,9 @@ public sealed record PromptClassification(bool IsAttack, float Score, IReadOnlyL
 public sealed class PromptAttackClassifier
 {
     public const string Family = "prompt-attack";
-    public const int WindowChars = 1024;
-    public const int WindowStep = 512;
+    public const int WindowChars = 256;
+    public const int WindowStep = 128;
+    public const int MinSentenceChars = 12;
 
     private readonly TextDocumentScanner _rules;
 
@@ -47,7 +48,7 @@ public sealed class PromptAttackClassifier
         var matches = _rules.ScanString(view.Text);
         var features = new List<(int, float)>(512);
         PromptClassification? worst = null;
-        foreach (var (start, length) in Windows(view.Text.Length))
+        foreach (var (start, length) in Windows(view.Text))
         {
             var rules = matches.Where(m => m.Start >= start && m.Start < start + length).Select(m => m.Rule.Id).Distinct(StringComparer.Ordinal).ToList();
             features.Clear();
@@ -75,14 +76,30 @@ public sealed class PromptAttackClassifier
         return (view, rules);
     }
 
-    /// <summary>The whole text, then (when longer than a window) overlapping windows of the prepared text: an
-    /// instruction buried in a long document is judged on its own paragraph, a long jailbreak template on the whole.</summary>
-    private static IEnumerable<(int Start, int Length)> Windows(int length)
+    /// <summary>
+    /// The whole text, then, when it is longer than a window, each sentence (long sentences in overlapping windows):
+    /// an instruction buried in a long document is judged on its own, a long jailbreak template on the whole.
+    /// </summary>
+    private static IEnumerable<(int Start, int Length)> Windows(string text)
     {
-        yield return (0, length);
-        if (length <= WindowChars) yield break;
-        for (var start = 0; start + WindowChars < length + WindowStep; start += WindowStep)
-            yield return (start, Math.Min(WindowChars, length - start));
+        yield return (0, text.Length);
+        if (text.Length <= WindowChars) yield break;
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var end = i == text.Length || text[i] == '\n' || (text[i] is '.' or '!' or '?' && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])));
+            if (!end) continue;
+            var stop = Math.Min(text.Length, i + 1);
+            if (stop - start >= MinSentenceChars)
+            {
+                for (var w = start; ; w += WindowStep)
+                {
+                    yield return (w, Math.Min(WindowChars, stop - w));
+                    if (w + WindowChars >= stop) break;
+                }
+            }
+            start = stop;
+        }
     }
 
     /// <summary>BW-USAGE-JAILBREAK-DAN → jailbreak; the category is the id's third segment.</summary>
