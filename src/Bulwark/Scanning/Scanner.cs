@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Bulwark.Data;
 using Bulwark.Kernel;
 using Bulwark.Kernel.RulePacks;
+using Bulwark.Usage;
 
 namespace Bulwark.Scanning;
 
@@ -11,7 +12,12 @@ namespace Bulwark.Scanning;
 /// </summary>
 public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
 {
-    private readonly TextDetector _detector = new(catalog.Rules, options.Limits, options.Time);
+    // Prompt-attack rules judge prompts and documents for the classifier; on source trees they are not yet tuned
+    // (a code comment saying "ignore the previous value" is not an attack), so the scan runs the other families.
+    private readonly TextDetector _detector = new(ScannedRules(catalog), options.Limits, options.Time);
+
+    public static IReadOnlyList<Rule> ScannedRules(RuleCatalog catalog) =>
+        catalog.Rules.Where(r => r.Family != PromptAttackClassifier.Family).ToList();
 
     public ScanResult Run(CancellationToken cancellationToken = default)
     {
@@ -55,7 +61,7 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
                 .ToList(),
             Notes = notes.OrderBy(n => n.Path, StringComparer.Ordinal).ThenBy(n => n.Kind).ToList(),
             Statistics = new ScanStatistics(scanned, targets.Count - scanned, bytesScanned, options.Time.GetElapsedTime(started),
-                catalog.Rules.Count, all.Count - kept.Count, startedAt),
+                _detector.Rules.Count, all.Count - kept.Count, startedAt),
         };
     }
 

@@ -9,6 +9,7 @@ public static class PromptFeatures
 {
     public const int Bits = 18;
     public const int Dimensions = 1 << Bits;
+    private const uint RuleWeight = 8;
 
     /// <summary>Adds the feature slots of <paramref name="view"/> to <paramref name="features"/> (slot, +1 or -1).</summary>
     public static void Extract(PromptView view, IEnumerable<string> ruleIds, List<(int Slot, float Value)> features) =>
@@ -47,7 +48,11 @@ public static class PromptFeatures
             }
         }
 
-        foreach (var rule in ruleIds) Add(features, Hash(rule, 0x5bd1e995));
+        // A heuristic hit is one feature among hundreds of n-grams: it counts several times so the model can lean on it.
+        foreach (var rule in ruleIds)
+        {
+            for (var copy = 0u; copy < RuleWeight; copy++) Add(features, Hash(rule, 0x5bd1e995 + copy));
+        }
         foreach (var flag in Enum.GetValues<Obfuscation>())
         {
             if (flag != Obfuscation.None && obfuscation.HasFlag(flag)) Add(features, Hash(flag.ToString(), 0x27d4eb2d));

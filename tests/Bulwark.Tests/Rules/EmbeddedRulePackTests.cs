@@ -65,8 +65,9 @@ public class EmbeddedRulePackTests
     [Fact]
     public void Findings_never_carry_the_clear_secret()
     {
-        var detector = new TextDetector(Catalog.Rules, ScanLimits.Default, TimeProvider.System);
-        foreach (var rule in Catalog.Rules)
+        var secrets = Catalog.Rules.Where(r => r.Family == "secret").ToList();
+        var detector = new TextDetector(secrets, ScanLimits.Default, TimeProvider.System);
+        foreach (var rule in secrets)
         {
             foreach (var sample in rule.MustMatch)
             {
