@@ -52,7 +52,7 @@ public sealed class PatternEngine
         int rule = -1, start = 0, end = 0;
         foreach (var hit in hits)
         {
-            var (hitStart, hitEnd) = Window(text, hit.Position, _rules[hit.Rule].Rule.Multiline);
+            var (hitStart, hitEnd) = Window(text, hit.Position, _rules[hit.Rule].Rule);
             if (hit.Rule == rule && hitStart <= end)
             {
                 end = Math.Max(end, hitEnd);
@@ -115,14 +115,15 @@ public sealed class PatternEngine
         return false;
     }
 
-    private static (int Start, int End) Window(string text, int position, bool multiline)
+    private static (int Start, int End) Window(string text, int position, Rule rule)
     {
+        var reach = rule.Window > 0 ? rule.Window : LineReach;
         var span = text.AsSpan();
-        var backLimit = Math.Max(0, position - LineReach);
+        var backLimit = Math.Max(0, position - reach);
         var lineStart = span[backLimit..position].LastIndexOf('\n');
         var start = lineStart < 0 ? backLimit : backLimit + lineStart + 1;
-        if (multiline) return (start, Math.Min(text.Length, position + BlockReach));
-        var forwardLimit = Math.Min(text.Length, position + LineReach);
+        if (rule.Multiline) return (start, Math.Min(text.Length, position + BlockReach));
+        var forwardLimit = Math.Min(text.Length, position + reach);
         var lineEnd = span[position..forwardLimit].IndexOf('\n');
         return (start, lineEnd < 0 ? forwardLimit : position + lineEnd);
     }

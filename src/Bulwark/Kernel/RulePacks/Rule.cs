@@ -39,6 +39,12 @@ public sealed record Rule
 
     public int ContextWithin { get; init; } = 200;
 
+    /// <summary>
+    /// Characters either side of a keyword the pattern may read (within its line); 0 means the whole line, up to
+    /// 2,048 characters each way. A small reach bounds the cost of elaborate patterns on long lines.
+    /// </summary>
+    public int Window { get; init; }
+
     /// <summary>Whether a match may span lines (PEM blocks, JSON documents).</summary>
     public bool Multiline { get; init; }
 

@@ -28,6 +28,7 @@ internal sealed class RuleDocument
     public List<string>? Validators { get; set; }
     public ContextDocument? Context { get; set; }
     public bool? Multiline { get; set; }
+    public int? Window { get; set; }
     public bool? Generic { get; set; }
     [YamlMember(Alias = "allow-placeholders")] public bool? AllowPlaceholders { get; set; }
     public List<string>? Tags { get; set; }

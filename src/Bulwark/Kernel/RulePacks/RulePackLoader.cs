@@ -108,6 +108,7 @@ public static partial class RulePackLoader
         if (badKeyword is not null) throw new BulwarkInputException($"{where}: keyword '{badKeyword}' must be ASCII and at least 3 characters long");
         if (d.MinEntropy is < 0 or > 8) throw new BulwarkInputException($"{where}: 'min-entropy' must be between 0 and 8 bits per character");
         if (d.Context?.Within is <= 0 or > 10_000) throw new BulwarkInputException($"{where}: 'context.within' must be between 1 and 10000");
+        if (d.Window is < 16 or > 2048) throw new BulwarkInputException($"{where}: 'window' must be between 16 and 2048 characters");
 
         return new Rule
         {
@@ -127,6 +128,7 @@ public static partial class RulePackLoader
             ContextWords = d.Context?.Words ?? [],
             ContextWithin = d.Context?.Within ?? 200,
             Multiline = d.Multiline ?? false,
+            Window = d.Window ?? 0,
             Generic = d.Generic ?? false,
             AllowPlaceholders = d.AllowPlaceholders ?? false,
             Tags = d.Tags ?? [],
