@@ -1,0 +1,79 @@
+using Bulwark.Kernel.RulePacks;
+using Bulwark.Usage;
+
+namespace Bulwark.Tests.Usage;
+
+public class StreamingOutputGuardTests
+{
+    private const string Canary = "CANARY-7f3a9c2e51d84b60";
+
+    private static readonly IReadOnlyList<Rule> Rules =
+    [
+        .. TestRules.Catalog().Rules,
+        .. RulePackLoader.Parse("""
+            pack: canary
+            rules:
+              - id: BW-USAGE-OUTPUT-CANARY
+                name: Canary token
+                severity: critical
+                family: output
+                keywords: [CANARY-]
+                pattern: '(?<secret>CANARY-[0-9a-f]{16})'
+                allow-placeholders: true
+            """, "canary.yaml").Rules,
+    ];
+
+    private static string Expected(string text) => text
+        .Replace(TestRules.Token, "[REDACTED:BW-DATA-SECRET-TESTTOKEN]", StringComparison.Ordinal)
+        .Replace(Canary, "[REDACTED:BW-USAGE-OUTPUT-CANARY]", StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_secret_or_canary_split_at_any_boundary_is_never_released(int seed)
+    {
+        var random = new Random(seed);
+        string[] words = ["the", "answer", "is", "here", "and", "key", "token", "tk_live", "CANARY", "\n", ",", "value:"];
+        var parts = Enumerable.Range(0, 30).Select(_ => words[random.Next(words.Length)]).ToList();
+        parts.Insert(random.Next(parts.Count), TestRules.Token);
+        parts.Insert(random.Next(parts.Count), Canary);
+        var text = string.Join(' ', parts);
+
+        // Two chunks, split at every position.
+        for (var split = 0; split <= text.Length; split++)
+        {
+            var guard = new StreamingOutputGuard(Rules, holdBack: 64);
+            var output = guard.Push(text[..split]) + guard.Push(text[split..]) + guard.Complete();
+            Assert.Equal(Expected(text), output);
+        }
+
+        // Many chunks of random sizes, including single characters.
+        for (var round = 0; round < 50; round++)
+        {
+            var guard = new StreamingOutputGuard(Rules, holdBack: 64);
+            var output = new System.Text.StringBuilder();
+            for (var i = 0; i < text.Length;)
+            {
+                var size = random.Next(1, 12);
+                var chunk = text.Substring(i, Math.Min(size, text.Length - i));
+                var released = guard.Push(chunk);
+                Assert.DoesNotContain("tk_live_9fQ2", released, StringComparison.Ordinal);
+                output.Append(released);
+                i += chunk.Length;
+            }
+            output.Append(guard.Complete());
+            Assert.Equal(Expected(text), output.ToString());
+        }
+    }
+
+    [Fact]
+    public void Text_without_findings_flows_with_a_bounded_delay()
+    {
+        var guard = new StreamingOutputGuard(Rules, holdBack: 100);
+        var released = guard.Push(new string('a', 1000));
+        Assert.Equal(900, released.Length);
+        Assert.Equal(100, guard.Complete().Length);
+        Assert.Empty(guard.Redacted);
+    }
+}
