@@ -41,18 +41,21 @@ internal static class Prompts
         "Write a haiku about autumn rain over the harbour.",
     ];
 
-    public static string Make(int size, int seed)
+    /// <param name="withAttacks">Whether the injected sentence is among those drawn (one in six).</param>
+    public static string Make(int size, int seed, bool withAttacks = true)
     {
         var random = new Random(seed);
+        var pool = withAttacks ? Sentences : Sentences.Where(s => !s.StartsWith("Ignore", StringComparison.Ordinal)).ToArray();
         var text = new System.Text.StringBuilder(size + 100);
-        while (text.Length < size) text.Append(Sentences[random.Next(Sentences.Length)]).Append(' ');
+        while (text.Length < size) text.Append(pool[random.Next(pool.Length)]).Append(' ');
         return text.ToString(0, size);
     }
 }
 
 /// <summary>
 /// A load run for latency percentiles, which BenchmarkDotNet's summary does not give: one thread classifies the
-/// same prompt many times after a warm-up and reports p50, p99 and max.
+/// same prompt many times after a warm-up and reports p50, p99 and max; benign prompts and prompts where one
+/// sentence in six is an injection (every call then runs the heuristic rules' patterns).
 /// </summary>
 internal static class LatencyRun
 {
@@ -61,9 +64,13 @@ internal static class LatencyRun
         var classifier = PromptAttackClassifier.CreateDefault();
         output.WriteLine("| prompt | calls | p50 | p99 | max |");
         output.WriteLine("|---|---:|---:|---:|---:|");
-        foreach (var (name, size, calls) in new[] { ("1 KB", 1024, 20_000), ("32 KB", 32 * 1024, 2_000) })
+        foreach (var (name, size, calls, attacks) in new[]
         {
-            var prompt = Prompts.Make(size, 1);
+            ("1 KB, benign", 1024, 20_000, false), ("32 KB, benign", 32 * 1024, 2_000, false),
+            ("1 KB, with injected sentences", 1024, 20_000, true), ("32 KB, with injected sentences", 32 * 1024, 2_000, true),
+        })
+        {
+            var prompt = Prompts.Make(size, 1, attacks);
             for (var i = 0; i < calls / 10; i++) classifier.Classify(prompt);
             var samples = new double[calls];
             for (var i = 0; i < calls; i++)
