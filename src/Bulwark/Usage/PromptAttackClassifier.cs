@@ -46,18 +46,45 @@ public sealed class PromptAttackClassifier
         var model = Model ?? throw new InvalidOperationException("no model loaded");
         var view = PromptText.Prepare(text);
         var matches = _rules.ScanString(view.Text);
-        var features = new List<(int, float)>(512);
+
+        // Token features once, with positions: a window's token features are a contiguous range, so its margin
+        // comes from prefix sums of the weights instead of extracting the window again.
+        var tokens = new List<(int Slot, float Value)>(view.Text.Length);
+        var positions = new List<int>(view.Text.Length);
+        PromptFeatures.ExtractTokens(view.Text, tokens, positions);
+        var prefix = new double[tokens.Count + 1];
+        for (var i = 0; i < tokens.Count; i++) prefix[i + 1] = prefix[i] + model.Weights[tokens[i].Slot] * tokens[i].Value;
+
+        var context = new List<(int, float)>(32);
         PromptClassification? worst = null;
         foreach (var (start, length) in Windows(view.Text))
         {
             var rules = matches.Where(m => m.Start >= start && m.Start < start + length).Select(m => m.Rule.Id).Distinct(StringComparer.Ordinal).ToList();
-            features.Clear();
-            PromptFeatures.Extract(view.Text.AsSpan(start, length), view.Obfuscation, rules, features);
-            var score = Math.Max(model.Calibrate(model.Margin(features)), RuleScore(matches, start, length));
+            context.Clear();
+            PromptFeatures.AddContext(length, view.Obfuscation, rules, context);
+            var from = LowerBound(positions, start);
+            var to = LowerBound(positions, start + length);
+            var sum = prefix[to] - prefix[from];
+            foreach (var (slot, value) in context) sum += model.Weights[slot] * value;
+            var count = to - from + context.Count;
+            var margin = (float)(model.Bias + sum / Math.Sqrt(Math.Max(1, count)));
+            var score = Math.Max(model.Calibrate(margin), RuleScore(matches, start, length));
             if (worst is null || score > worst.Score)
                 worst = new PromptClassification(score >= model.Threshold, score, Categories(rules), rules, view.Obfuscation);
         }
         return worst!;
+    }
+
+    private static int LowerBound(List<int> sorted, int value)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     /// <summary>The features the model sees for a text (whole, not windowed): used for training.</summary>

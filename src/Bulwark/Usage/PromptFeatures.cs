@@ -18,6 +18,16 @@ public static class PromptFeatures
     /// <summary>Features of a part of a prepared prompt (a window), with the rule hits inside it.</summary>
     public static void Extract(ReadOnlySpan<char> text, Obfuscation obfuscation, IEnumerable<string> ruleIds, List<(int Slot, float Value)> features)
     {
+        ExtractTokens(text, features, positions: null);
+        AddContext(text.Length, obfuscation, ruleIds, features);
+    }
+
+    /// <summary>
+    /// The token features (words, bigrams, symbols, character n-grams) in text order; with <paramref name="positions"/>,
+    /// the character position of each, so that any window's features are a contiguous range.
+    /// </summary>
+    public static void ExtractTokens(ReadOnlySpan<char> text, List<(int Slot, float Value)> features, List<int>? positions)
+    {
         uint previousWord = 0;
         var wordStart = -1;
         for (var i = 0; i <= text.Length; i++)
@@ -28,6 +38,8 @@ public static class PromptFeatures
                 if (wordStart < 0) wordStart = i;
                 continue;
             }
+            var before = features.Count;
+            var at = wordStart;
             if (wordStart >= 0)
             {
                 var word = text.Slice(wordStart, i - wordStart);
@@ -45,20 +57,34 @@ public static class PromptFeatures
                 Add(features, symbol);
                 if (previousWord != 0) Add(features, Mix(previousWord, symbol));
                 previousWord = symbol;
+                at = i;
+            }
+            if (positions is not null)
+            {
+                for (var k = before; k < features.Count; k++) positions.Add(at);
             }
         }
+    }
 
+    /// <summary>Features of the whole window: heuristic rule hits, obfuscation signals, a length bucket.</summary>
+    public static void AddContext(int length, Obfuscation obfuscation, IEnumerable<string> ruleIds, List<(int Slot, float Value)> features)
+    {
         // A heuristic hit is one feature among hundreds of n-grams: it counts several times so the model can lean on it.
         foreach (var rule in ruleIds)
         {
             for (var copy = 0u; copy < RuleWeight; copy++) Add(features, Hash(rule, 0x5bd1e995 + copy));
         }
-        foreach (var flag in Enum.GetValues<Obfuscation>())
+        foreach (var (flag, hash) in FlagHashes)
         {
-            if (flag != Obfuscation.None && obfuscation.HasFlag(flag)) Add(features, Hash(flag.ToString(), 0x27d4eb2d));
+            if (obfuscation.HasFlag(flag)) Add(features, hash);
         }
-        Add(features, Hash("length:" + (int)Math.Log2(text.Length + 1), 0x27d4eb2d));
+        Add(features, LengthHashes[(int)Math.Log2(length + 1)]);
     }
+
+    private static readonly (Obfuscation Flag, uint Hash)[] FlagHashes =
+        Enum.GetValues<Obfuscation>().Where(f => f != Obfuscation.None).Select(f => (f, Hash(f.ToString(), 0x27d4eb2d))).ToArray();
+
+    private static readonly uint[] LengthHashes = Enumerable.Range(0, 33).Select(b => Hash("length:" + b, 0x27d4eb2d)).ToArray();
 
     /// <summary>Character 3-, 4- and 5-grams of a word, hashed incrementally from each start position.</summary>
     private static void AddCharacterGrams(List<(int, float)> features, ReadOnlySpan<char> word)
