@@ -175,7 +175,7 @@ function parseArgs(argv) {
     peers: Object.keys(PEERS),
     full: false,
     workers: null,
-    sample: { benign: 800, jailbreak: 200, harmful_request: 200, prompt_injection: Infinity, indirect_prompt_injection: Infinity },
+    sample: { benign: 400, jailbreak: 100, harmful_request: 100, indirect_prompt_injection: 100, prompt_injection: Infinity },
     seed: 20250601,
     resume: false,
   };
@@ -329,7 +329,18 @@ async function main() {
     const outFile = path.join(args.out, `${peer}.jsonl`);
     let already = new Set();
     if (args.resume && fs.existsSync(outFile)) {
-      for (const line of fs.readFileSync(outFile, 'utf8').split('\n')) if (line.trim()) already.add(JSON.parse(line).id);
+      // keep earlier verdicts for rows still selected, drop the rest, classify only what is missing
+      const wanted = new Set(rows.map((r) => r.id));
+      const kept = [];
+      for (const line of fs.readFileSync(outFile, 'utf8').split('\n')) {
+        if (!line.trim()) continue;
+        const id = JSON.parse(line).id;
+        if (wanted.has(id) && !already.has(id)) {
+          already.add(id);
+          kept.push(line);
+        }
+      }
+      fs.writeFileSync(outFile, kept.map((l) => l + '\n').join(''));
       rows = rows.filter((r) => !already.has(r.id));
     } else fs.writeFileSync(outFile, '');
     const fd = fs.openSync(outFile, 'a');
