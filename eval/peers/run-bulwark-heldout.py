@@ -61,7 +61,7 @@ def run_folds(name, rows, fold_of, dll, out_dir):
             if len(lines) != len(test):
                 raise RuntimeError(f"{name} fold {k}: {len(lines)} verdicts for {len(test)} rows")
             results.extend(lines)
-            summary = " ".join(trained.stdout.split())
+            summary = " ".join((trained.stdout + " " + trained.stderr).split())
             log.append({"fold": k, "train_rows": len(train), "test_rows": len(test), "train_output": summary})
             print(f"{name} fold {k}: trained on {len(train)}, scored {len(test)} ({summary})", file=sys.stderr)
     results.sort(key=lambda r: r["id"])

@@ -338,6 +338,8 @@ def main():
             notes.append(f"{m['workers']} worker threads")
         if m.get("subsample"):
             notes.append("subsample")
+        if m.get("timing_note"):
+            notes.append(m["timing_note"])
         if name.startswith("vard"):
             notes.append("two vard calls per row (verdict + score)")
         L.append(f"| {name} | {m['rows']} | {m['seconds']:.1f} | {m['rows_per_second']:,.1f} | {'; '.join(notes)} |")
