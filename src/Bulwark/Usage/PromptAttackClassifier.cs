@@ -10,8 +10,8 @@ public sealed record PromptClassification(bool IsAttack, float Score, IReadOnlyL
 /// <summary>
 /// Classifies prompts and documents as prompt attacks: de-obfuscates (<see cref="PromptText"/>), runs the
 /// heuristic rule pack (family <c>prompt-attack</c>) on what it reads, and scores the hashed features plus the rule
-/// hits with the linear model. Inputs of any length: long ones are scored whole and in overlapping windows, and the
-/// most suspicious view decides, so nothing is truncated or diluted. Thread-safe.
+/// hits with the linear model. Inputs of any length: long ones are scored whole and sentence by sentence, and the
+/// most suspicious part decides, so nothing is truncated or diluted. Thread-safe.
 /// </summary>
 public sealed class PromptAttackClassifier
 {
@@ -59,7 +59,8 @@ public sealed class PromptAttackClassifier
         PromptClassification? worst = null;
         foreach (var (start, length) in Windows(view.Text))
         {
-            var rules = matches.Where(m => m.Start >= start && m.Start < start + length).Select(m => m.Rule.Id).Distinct(StringComparer.Ordinal).ToList();
+            var inWindow = matches.Where(m => m.Start >= start && m.Start < start + length).ToList();
+            var rules = inWindow.Select(m => m.Rule.Id).Distinct(StringComparer.Ordinal).ToList();
             context.Clear();
             PromptFeatures.AddContext(length, view.Obfuscation, rules, context);
             var from = LowerBound(positions, start);
@@ -68,7 +69,7 @@ public sealed class PromptAttackClassifier
             foreach (var (slot, value) in context) sum += model.Weights[slot] * value;
             var count = to - from + context.Count;
             var margin = (float)(model.Bias + sum / Math.Sqrt(Math.Max(1, count)));
-            var score = Math.Max(model.Calibrate(margin), RuleScore(matches, start, length));
+            var score = Math.Max(model.Calibrate(margin), RuleScore(inWindow));
             if (worst is null || score > worst.Score)
                 worst = new PromptClassification(score >= model.Threshold, score, Categories(rules), rules, view.Obfuscation);
         }
@@ -90,17 +91,11 @@ public sealed class PromptAttackClassifier
     /// <summary>The features the model sees for a text (whole, not windowed): used for training.</summary>
     public List<(int Slot, float Value)> Features(string text)
     {
-        var (view, rules) = Analyse(text);
+        var view = PromptText.Prepare(text);
+        var rules = _rules.ScanString(view.Text).Select(m => m.Rule.Id).Distinct(StringComparer.Ordinal).ToList();
         var features = new List<(int, float)>(256);
         PromptFeatures.Extract(view, rules, features);
         return features;
-    }
-
-    private (PromptView View, IReadOnlyList<string> Rules) Analyse(string text)
-    {
-        var view = PromptText.Prepare(text);
-        var rules = _rules.ScanString(view.Text).Select(m => m.Rule.Id).Distinct(StringComparer.Ordinal).ToList();
-        return (view, rules);
     }
 
     /// <summary>
@@ -133,12 +128,11 @@ public sealed class PromptAttackClassifier
     /// The heuristic rules are precise (1 false positive in 8,652 benign prompts of the evaluation set), so a hit
     /// stands as a verdict of its own: high-severity rules score 0.95, medium ones 0.75; low ones only inform the model.
     /// </summary>
-    private static float RuleScore(IReadOnlyList<TextMatch> matches, int start, int length)
+    private static float RuleScore(List<TextMatch> matches)
     {
         var worst = 0f;
         foreach (var match in matches)
         {
-            if (match.Start < start || match.Start >= start + length) continue;
             worst = Math.Max(worst, match.Rule.Severity switch
             {
                 Severity.Critical or Severity.High => 0.95f,
