@@ -1,5 +1,7 @@
-using Bulwark.Kernel.RulePacks;
+using Bulwark.Data;
+using Bulwark.Kernel.Guards;
 using Bulwark.Usage;
+using Bulwark.Usage.Guards;
 
 namespace Bulwark.Tests.Usage;
 
@@ -7,21 +9,15 @@ public class StreamingOutputGuardTests
 {
     private const string Canary = "CANARY-7f3a9c2e51d84b60";
 
-    private static readonly IReadOnlyList<Rule> Rules =
+    private static readonly GuardPipeline Pipeline = new(
     [
-        .. TestRules.Catalog().Rules,
-        .. RulePackLoader.Parse("""
-            pack: canary
-            rules:
-              - id: BW-USAGE-OUTPUT-CANARY
-                name: Canary token
-                severity: critical
-                family: output
-                keywords: [CANARY-]
-                pattern: '(?<secret>CANARY-[0-9a-f]{16})'
-                allow-placeholders: true
-            """, "canary.yaml").Rules,
-    ];
+        new GuardStep(new DataLeakGuard(TestRules.Catalog().Rules), GuardAction.Redact),
+        new GuardStep(new CanaryGuard(), GuardAction.Redact),
+    ]);
+
+    private static readonly GuardContext Context = new(Canaries: [Canary]);
+
+    private static StreamingOutputGuard NewGuard(int holdBack) => new(Pipeline, Context, holdBack);
 
     private static string Expected(string text) => text
         .Replace(TestRules.Token, "[REDACTED:BW-DATA-SECRET-TESTTOKEN]", StringComparison.Ordinal)
@@ -43,7 +39,7 @@ public class StreamingOutputGuardTests
         // Two chunks, split at every position.
         for (var split = 0; split <= text.Length; split++)
         {
-            var guard = new StreamingOutputGuard(Rules, holdBack: 64);
+            var guard = NewGuard(64);
             var output = guard.Push(text[..split]) + guard.Push(text[split..]) + guard.Complete();
             Assert.Equal(Expected(text), output);
         }
@@ -51,7 +47,7 @@ public class StreamingOutputGuardTests
         // Many chunks of random sizes, including single characters.
         for (var round = 0; round < 50; round++)
         {
-            var guard = new StreamingOutputGuard(Rules, holdBack: 64);
+            var guard = NewGuard(64);
             var output = new System.Text.StringBuilder();
             for (var i = 0; i < text.Length;)
             {
@@ -70,10 +66,23 @@ public class StreamingOutputGuardTests
     [Fact]
     public void Text_without_findings_flows_with_a_bounded_delay()
     {
-        var guard = new StreamingOutputGuard(Rules, holdBack: 100);
+        var guard = NewGuard(100);
         var released = guard.Push(new string('a', 1000));
         Assert.Equal(900, released.Length);
         Assert.Equal(100, guard.Complete().Length);
         Assert.Empty(guard.Redacted);
+    }
+
+    [Fact]
+    public void A_block_stops_the_stream_before_the_leak_is_released()
+    {
+        var pipeline = new GuardPipeline([new GuardStep(new CanaryGuard(), GuardAction.Block)]);
+        var guard = new StreamingOutputGuard(pipeline, Context, holdBack: 64);
+        var before = guard.Push(new string('a', 200) + " the reference is CANARY-7f3a");
+        var after = guard.Push("9c2e51d84b60 and more text") + guard.Complete();
+        Assert.Equal(new string('a', 165), before);
+        Assert.Equal("", after);
+        Assert.NotNull(guard.Blocked);
+        Assert.Equal(CanaryGuard.RuleId, guard.Blocked!.Hits.Single().RuleId);
     }
 }
