@@ -1,3 +1,4 @@
+using Bulwark.Kernel;
 using System.CommandLine;
 using Bulwark.Kernel.RulePacks;
 
@@ -41,5 +42,21 @@ internal static class CommonOptions
     {
         var disabled = (parse.GetValue(Disable) ?? []).SelectMany(d => d.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         return RuleCatalog.Load(parse.GetValue(Rules) ?? [], disabled, includeEmbedded: !parse.GetValue(NoDefaultRules));
+    }
+
+    /// <summary>A small text file the user named (a system prompt, say), or a clear error.</summary>
+    public static string ReadInputFile(string path, long maxBytes = 1024 * 1024)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists) throw new BulwarkInputException($"'{path}' does not exist");
+            if (info.Length > maxBytes) throw new BulwarkInputException($"'{path}' is {info.Length:N0} bytes, over the {maxBytes:N0}-byte limit");
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BulwarkInputException($"cannot read '{path}': {e.Message}", e);
+        }
     }
 }

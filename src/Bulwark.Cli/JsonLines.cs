@@ -13,6 +13,9 @@ internal static class JsonLines
     /// <summary>Lines longer than this are refused (one error line), so one huge input cannot exhaust memory.</summary>
     public const int MaxLineChars = 16 * 1024 * 1024;
 
+    // Lines are read by programs, not embedded in HTML: keep "<|im_start|>" and ">=" readable.
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static int Process(TextReader input, TextWriter output, TextWriter errors, Func<string, JsonObject> handle, CancellationToken cancellationToken)
     {
         var lineNumber = 0;
@@ -31,13 +34,13 @@ internal static class JsonLines
                 var text = node["text"] is JsonValue value && value.TryGetValue<string>(out var s) ? s : throw new FormatException("\"text\" is missing or not a string");
                 var result = new JsonObject { ["id"] = id };
                 foreach (var (key, item) in handle(text)) result[key] = item?.DeepClone();
-                output.WriteLine(result.ToJsonString());
+                output.WriteLine(result.ToJsonString(Relaxed));
             }
             catch (Exception e) when (e is JsonException or FormatException)
             {
                 bad++;
                 errors.WriteLine($"bulwark: line {lineNumber}: {e.Message}");
-                output.WriteLine(new JsonObject { ["id"] = id, ["error"] = e.Message }.ToJsonString());
+                output.WriteLine(new JsonObject { ["id"] = id, ["error"] = e.Message }.ToJsonString(Relaxed));
             }
         }
         output.Flush();

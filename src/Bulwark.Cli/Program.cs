@@ -24,6 +24,7 @@ var root = new RootCommand("Bulwark: secure generative AI across data, model, us
     ScanCommand.Create(stdoutConsole, stderr, Console.Out),
     DetectCommand.Create(Console.In, Console.Out, Console.Error),
     ClassifyCommand.Create(Console.In, Console.Out, Console.Error),
+    GuardCommand.Create(Console.In, Console.Out, Console.Error),
     RulesCommand.Create(stdoutConsole, Console.Out),
     UsageCommand.Create(stderr),
 };

@@ -58,6 +58,15 @@ public sealed record GuardPolicy
 
     private static readonly IDeserializer Deserializer = new DeserializerBuilder().WithNamingConvention(HyphenatedNamingConvention.Instance).Build();
 
+    /// <summary>The embedded default policy (Usage/Guards/default-policy.yaml).</summary>
+    public static GuardPolicy Default()
+    {
+        using var stream = typeof(GuardPolicy).Assembly.GetManifestResourceStream("Bulwark.Usage.Guards.default-policy.yaml")
+            ?? throw new InvalidOperationException("the default guard policy is not embedded");
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd(), "embedded:default-policy.yaml");
+    }
+
     public static GuardPolicy LoadFile(string path)
     {
         try
