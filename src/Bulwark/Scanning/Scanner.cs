@@ -12,9 +12,10 @@ namespace Bulwark.Scanning;
 /// </summary>
 public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
 {
-    // Prompt-attack rules judge prompts and documents for the classifier; on source trees they are not yet tuned
-    // (a code comment saying "ignore the previous value" is not an attack), so the scan runs the other families.
+    // Prompt-attack rules read prompts, not source code (a comment saying "ignore the previous value" is not an
+    // attack): every file gets the other families, prompt templates and corpus documents get them as well.
     private readonly TextDetector _detector = new(ScannedRules(catalog), options.Limits, options.Time);
+    private readonly Lazy<PromptDocumentScanner> _promptDocuments = new(() => new PromptDocumentScanner(catalog.Rules, options.Limits, options.Time));
 
     public static IReadOnlyList<Rule> ScannedRules(RuleCatalog catalog) =>
         catalog.Rules.Where(r => r.Family != PromptAttackClassifier.Family).ToList();
@@ -61,7 +62,7 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
                 .ToList(),
             Notes = notes.OrderBy(n => n.Path, StringComparer.Ordinal).ThenBy(n => n.Kind).ToList(),
             Statistics = new ScanStatistics(scanned, targets.Count - scanned, bytesScanned, options.Time.GetElapsedTime(started),
-                _detector.Rules.Count, all.Count - kept.Count, startedAt),
+                catalog.Rules.Count, all.Count - kept.Count, startedAt),
         };
     }
 
@@ -85,6 +86,11 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
                 return false;
             }
             foreach (var finding in fileFindings) findings.Add(finding);
+            if (PromptDocumentScanner.IsPromptDocument(target.RelativePath) && !outcome.TimedOut)
+            {
+                stream.Position = 0;
+                foreach (var finding in _promptDocuments.Value.Scan(stream, target.DisplayPath, target.RelativePath, cancellationToken)) findings.Add(finding);
+            }
             if (outcome.InvalidSequences > 0)
                 notes.Add(new ScanNote(ScanNoteKind.InvalidEncoding, target.DisplayPath, $"{outcome.InvalidSequences} invalid byte sequence(s) replaced with U+FFFD; the rest was scanned"));
             if (outcome.TimedOut)

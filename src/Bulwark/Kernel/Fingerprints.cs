@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Bulwark.Data;
+namespace Bulwark.Kernel;
 
 /// <summary>
 /// Stable identities for findings. A fingerprint hashes the rule, the file path relative to the scan root and
