@@ -28,6 +28,7 @@ var root = new RootCommand("Bulwark: secure generative AI across data, model, us
     RulesCommand.Create(stdoutConsole, Console.Out),
     UsageCommand.Create(stderr),
 };
+foreach (var command in RedactCommand.Create(Console.In, Console.Out, Console.Error)) root.Subcommands.Add(command);
 root.Options.Add(CommonOptions.Verbose);
 
 var parse = root.Parse(args);
