@@ -2,9 +2,9 @@ using Bulwark.Eval;
 
 // Accuracy evaluations over ../shared/datasets; results are written under eval/results/.
 var which = args.FirstOrDefault() ?? "secrets";
-if (which is not ("secrets" or "prompt-attacks"))
+if (which is not ("secrets" or "prompt-attacks" or "poisoning"))
 {
-    Console.Error.WriteLine($"unknown evaluation '{which}' (known: secrets, prompt-attacks)");
+    Console.Error.WriteLine($"unknown evaluation '{which}' (known: secrets, prompt-attacks, poisoning)");
     return 2;
 }
 if (RepositoryPaths.Shared is not { } shared)
@@ -15,6 +15,13 @@ if (RepositoryPaths.Shared is not { } shared)
 
 var results = Path.Combine(RepositoryPaths.Root, "eval", "results");
 Directory.CreateDirectory(results);
+if (which == "poisoning")
+{
+    var poisoning = PoisoningEvaluation.Run(shared, Console.Error.WriteLine);
+    File.WriteAllText(Path.Combine(results, "poisoning.md"), PoisoningEvaluation.ToMarkdown(poisoning));
+    Console.WriteLine($"poisoning: triggers {poisoning.TriggerRecall:P1}, flipped labels {poisoning.FlipRecall:P1}, false alarms {poisoning.FalseAlarmRate:P2}; written to {results}");
+    return 0;
+}
 if (which == "prompt-attacks")
 {
     var attacks = PromptAttackEvaluation.Run(shared, Console.Error.WriteLine);

@@ -27,6 +27,7 @@ var root = new RootCommand("Bulwark: secure generative AI across data, model, us
     GuardCommand.Create(Console.In, Console.Out, Console.Error),
     RulesCommand.Create(stdoutConsole, Console.Out),
     UsageCommand.Create(stderr),
+    DataCommand.Create(stdoutConsole, Console.Out),
 };
 foreach (var command in RedactCommand.Create(Console.In, Console.Out, Console.Error)) root.Subcommands.Add(command);
 root.Options.Add(CommonOptions.Verbose);
