@@ -19,6 +19,8 @@ internal static class StageProfile
         var rules = RuleCatalog.Load().Rules.Where(r => r.Family == PromptAttackClassifier.Family).ToList();
         var scanner = Scanner(rules);
         var perRule = rules.Select(r => (r.Id, Scanner: Scanner([r]))).ToList();
+        var warmUp = Prompts.Make(1024, 1);
+        LatencyRun.WarmUp(() => classifier.Classify(warmUp), 0);
 
         output.WriteLine("| prompt | prepare | rules | tokens | classify |");
         output.WriteLine("|---|---:|---:|---:|---:|");

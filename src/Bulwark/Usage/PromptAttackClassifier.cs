@@ -44,8 +44,8 @@ public sealed class PromptAttackClassifier
 
     public PromptAttackModel? Model { get; }
 
-    // The hot path: fully optimised from the first call, since tier-0 code and its profile-guided re-jit ran it
-    // several times slower than this for seconds (bench/results/classifier-latency.md).
+    // The hot path: fully optimised from the first call. Tier-0 code, then the instrumented code that gathers the
+    // profile for tier 1, ran it 3-4x slower for the first seconds of a process (bench `stages`, one core).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PromptClassification Classify(string text)
     {
