@@ -54,7 +54,7 @@ internal static class Prompts
 
 /// <summary>
 /// A load run for latency percentiles, which BenchmarkDotNet's summary does not give: one thread classifies the
-/// same prompt many times after a warm-up and reports p50, p99 and max; benign prompts and prompts where one
+/// same prompt many times after a warm-up (<see cref="WarmUp"/>) and reports p50, p99 and max; benign prompts and prompts where one
 /// sentence in six is an injection (every call then runs the heuristic rules' patterns).
 /// </summary>
 internal static class LatencyRun
@@ -71,7 +71,7 @@ internal static class LatencyRun
         })
         {
             var prompt = Prompts.Make(size, 1, attacks);
-            for (var i = 0; i < calls / 10; i++) classifier.Classify(prompt);
+            WarmUp(() => classifier.Classify(prompt), calls / 10);
             var samples = new double[calls];
             for (var i = 0; i < calls; i++)
             {
@@ -83,4 +83,17 @@ internal static class LatencyRun
             output.WriteLine(FormattableString.Invariant($"| {name} | {calls} | {samples[calls / 2]:0} µs | {samples[(int)(calls * 0.99)]:0} µs | {samples[^1]:0} µs |"));
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> at least <paramref name="calls"/> times and for at least <see cref="WarmUpTime"/>:
+    /// on one core the runtime needs seconds to move hot code through tier 0 and profiling to tier 1, and numbers
+    /// taken meanwhile (3-4x slower) describe a process's first seconds, not a running service.
+    /// </summary>
+    public static void WarmUp(Action action, int calls)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var i = 0; i < calls || System.Diagnostics.Stopwatch.GetElapsedTime(started) < WarmUpTime; i++) action();
+    }
+
+    public static readonly TimeSpan WarmUpTime = TimeSpan.FromSeconds(8);
 }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Bulwark.Kernel;
 using Bulwark.Kernel.RulePacks;
 using Bulwark.Text;
@@ -41,48 +44,77 @@ public sealed class PromptAttackClassifier
 
     public PromptAttackModel? Model { get; }
 
+    // The hot path: fully optimised from the first call. Tier-0 code, then the instrumented code that gathers the
+    // profile for tier 1, ran it 3-4x slower for the first seconds of a process (bench `stages`, one core).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PromptClassification Classify(string text)
     {
         var model = Model ?? throw new InvalidOperationException("no model loaded");
         var view = PromptText.Prepare(text);
-        var matches = _rules.ScanString(view.Text);
+        var matches = _rules.ScanString(view.Text); // in order of start
 
         // Token features once, with positions: a window's token features are a contiguous range, so its margin
         // comes from prefix sums of the weights instead of extracting the window again.
-        var tokens = new List<(int Slot, float Value)>(view.Text.Length);
-        var positions = new List<int>(view.Text.Length);
+        var scratch = Scratch.Rent();
+        var (tokens, positions, context, rules) = (scratch.Tokens, scratch.Positions, scratch.Context, scratch.Rules);
         PromptFeatures.ExtractTokens(view.Text, tokens, positions);
-        var prefix = new double[tokens.Count + 1];
+        var prefix = ArrayPool<double>.Shared.Rent(tokens.Count + 1);
+        prefix[0] = 0;
         for (var i = 0; i < tokens.Count; i++) prefix[i + 1] = prefix[i] + model.Weights[tokens[i].Slot] * tokens[i].Value;
 
-        var context = new List<(int, float)>(32);
         PromptClassification? worst = null;
-        foreach (var (start, length) in Windows(view.Text))
+        var windows = new SentenceWindows(view.Text);
+        while (windows.Next(out var start, out var length))
         {
-            var inWindow = matches.Where(m => m.Start >= start && m.Start < start + length).ToList();
-            var rules = inWindow.Select(m => m.Rule.Id).Distinct(StringComparer.Ordinal).ToList();
+            // The window's matches are a contiguous run of the start-ordered list; its rules, first seen first.
+            var first = FirstMatchAtOrAfter(matches, start);
+            var last = FirstMatchAtOrAfter(matches, start + length);
+            rules.Clear();
+            for (var m = first; m < last; m++)
+            {
+                var id = matches[m].Rule.Id;
+                if (!rules.Contains(id)) rules.Add(id);
+            }
             context.Clear();
-            PromptFeatures.AddContext(length, view.Obfuscation, rules, context);
+            PromptFeatures.AddContext(length, view.Obfuscation, rules.Count == 0 ? [] : rules, context);
             var from = LowerBound(positions, start);
             var to = LowerBound(positions, start + length);
             var sum = prefix[to] - prefix[from];
             foreach (var (slot, value) in context) sum += model.Weights[slot] * value;
             var count = to - from + context.Count;
             var margin = (float)(model.Bias + sum / Math.Sqrt(Math.Max(1, count)));
-            var score = Math.Max(model.Calibrate(margin), RuleScore(inWindow));
+            var score = Math.Max(model.Calibrate(margin), RuleScore(matches, first, last));
             if (worst is null || score > worst.Score)
-                worst = new PromptClassification(score >= model.Threshold, score, Categories(rules), rules, view.Obfuscation);
+            {
+                var ids = rules.ToArray();
+                worst = new PromptClassification(score >= model.Threshold, score, Categories(ids), ids, view.Obfuscation);
+            }
         }
+        ArrayPool<double>.Shared.Return(prefix);
+        Scratch.Return(scratch);
         return worst!;
+    }
+
+    private static int FirstMatchAtOrAfter(IReadOnlyList<TextMatch> matches, long position)
+    {
+        int lo = 0, hi = matches.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (matches[mid].Start < position) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     private static int LowerBound(List<int> sorted, int value)
     {
-        int lo = 0, hi = sorted.Count;
+        var span = CollectionsMarshal.AsSpan(sorted);
+        int lo = 0, hi = span.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (sorted[mid] < value) lo = mid + 1;
+            if (span[mid] < value) lo = mid + 1;
             else hi = mid;
         }
         return lo;
@@ -101,26 +133,50 @@ public sealed class PromptAttackClassifier
     /// <summary>
     /// The whole text, then, when it is longer than a window, each sentence (long sentences in overlapping windows):
     /// an instruction buried in a long document is judged on its own, a long jailbreak template on the whole.
+    /// A struct walked in place, so a long document's hundreds of windows cost no allocation.
     /// </summary>
-    private static IEnumerable<(int Start, int Length)> Windows(string text)
+    private struct SentenceWindows(string text)
     {
-        yield return (0, text.Length);
-        if (text.Length <= WindowChars) yield break;
-        var start = 0;
-        for (var i = 0; i <= text.Length; i++)
+        private int _sentenceStart;   // start of the sentence being looked for
+        private int _scan;            // next character to test for a sentence end
+        private int _window = -1;     // next window start inside the current sentence; -1 when none
+        private int _sentenceStop;
+        private bool _wholeDone;
+
+        public bool Next(out int start, out int length)
         {
-            var end = i == text.Length || text[i] == '\n' || (text[i] is '.' or '!' or '?' && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])));
-            if (!end) continue;
-            var stop = Math.Min(text.Length, i + 1);
-            if (stop - start >= MinSentenceChars)
+            if (!_wholeDone)
             {
-                for (var w = start; ; w += WindowStep)
-                {
-                    yield return (w, Math.Min(WindowChars, stop - w));
-                    if (w + WindowChars >= stop) break;
-                }
+                _wholeDone = true;
+                (start, length) = (0, text.Length);
+                if (text.Length <= WindowChars) _scan = text.Length + 1; // the whole text is the only window
+                return true;
             }
-            start = stop;
+            while (true)
+            {
+                if (_window >= 0)
+                {
+                    start = _window;
+                    length = Math.Min(WindowChars, _sentenceStop - _window);
+                    _window = _window + WindowChars >= _sentenceStop ? -1 : _window + WindowStep;
+                    return true;
+                }
+                if (_scan > text.Length)
+                {
+                    (start, length) = (0, 0);
+                    return false;
+                }
+                var i = _scan++;
+                var end = i == text.Length || text[i] == '\n' || (text[i] is '.' or '!' or '?' && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])));
+                if (!end) continue;
+                var stop = Math.Min(text.Length, i + 1);
+                if (stop - _sentenceStart >= MinSentenceChars)
+                {
+                    _window = _sentenceStart;
+                    _sentenceStop = stop;
+                }
+                _sentenceStart = stop;
+            }
         }
     }
 
@@ -128,12 +184,12 @@ public sealed class PromptAttackClassifier
     /// The heuristic rules are precise (1 false positive in 8,652 benign prompts of the evaluation set), so a hit
     /// stands as a verdict of its own: high-severity rules score 0.95, medium ones 0.75; low ones only inform the model.
     /// </summary>
-    private static float RuleScore(List<TextMatch> matches)
+    private static float RuleScore(IReadOnlyList<TextMatch> matches, int first, int last)
     {
         var worst = 0f;
-        foreach (var match in matches)
+        for (var m = first; m < last; m++)
         {
-            worst = Math.Max(worst, match.Rule.Severity switch
+            worst = Math.Max(worst, matches[m].Rule.Severity switch
             {
                 Severity.Critical or Severity.High => 0.95f,
                 Severity.Medium => 0.75f,
@@ -144,6 +200,38 @@ public sealed class PromptAttackClassifier
     }
 
     /// <summary>BW-USAGE-JAILBREAK-DAN → jailbreak; the category is the id's third segment.</summary>
-    private static List<string> Categories(IReadOnlyList<string> rules) =>
-        rules.Select(id => id.Split('-')).Where(p => p.Length > 3).Select(p => p[2].ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
+    private static List<string> Categories(string[] rules) =>
+        rules.Length == 0 ? [] : rules.Select(id => id.Split('-')).Where(p => p.Length > 3).Select(p => p[2].ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Per-thread buffers for one classification (token features are several per character of the prompt): reused,
+    /// so a call allocates little; dropped instead of kept when a huge document made them grow past a bound.
+    /// </summary>
+    private sealed class Scratch
+    {
+        private const int MaxKeptTokens = 1 << 18;
+
+        [ThreadStatic]
+        private static Scratch? _cached;
+
+        public readonly List<(int Slot, float Value)> Tokens = new(4096);
+        public readonly List<int> Positions = new(4096);
+        public readonly List<(int, float)> Context = new(32);
+        public readonly List<string> Rules = new(8);
+
+        public static Scratch Rent()
+        {
+            var scratch = _cached ?? new Scratch();
+            _cached = null; // a nested call on this thread (none today) would get its own
+            return scratch;
+        }
+
+        public static void Return(Scratch scratch)
+        {
+            if (scratch.Tokens.Capacity > MaxKeptTokens) return;
+            scratch.Tokens.Clear();
+            scratch.Positions.Clear();
+            _cached = scratch;
+        }
+    }
 }

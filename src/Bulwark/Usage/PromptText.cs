@@ -1,4 +1,4 @@
-using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Bulwark.Text;
 
@@ -38,50 +38,71 @@ public static class PromptText
     private static readonly System.Buffers.SearchValues<char> LeetCharacters = System.Buffers.SearchValues.Create("013457@$!");
     private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
+    // Prepare and the per-character passes below run on every classification: fully optimised from the first call.
+    // On a 1 KB prompt, tier-0 code and then the instrumented code that gathers the tier-1 profile ran them 3-10x
+    // slower for the first seconds of a process (HasSpacedLetters: 1.9 µs optimised, up to 24 µs meanwhile).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PromptView Prepare(string raw)
     {
         var found = Obfuscation.None;
         var normalized = NormalizedText.Create(raw).Text;
         if (normalized.Length < raw.Length && ContainsInvisible(raw)) found |= Obfuscation.InvisibleCharacters;
 
-        var text = new StringBuilder(normalized.Length + 64);
-        foreach (var c in normalized)
-        {
-            var lower = char.ToLowerInvariant(c);
-            if (lower >= 0x370 && Confusable.TryGetValue(lower, out var latin))
-            {
-                found |= Obfuscation.Confusables;
-                lower = latin;
-            }
-            text.Append(lower);
-        }
-
-        var main = text.ToString();
-        var extra = new StringBuilder();
+        var main = LowerAndFold(normalized, ref found);
+        StringBuilder? extra = null; // most prompts hide nothing: no second buffer, no concatenation
         var deleet = UndoLeetspeak(main);
         if (deleet != main)
         {
             found |= Obfuscation.Leetspeak;
-            extra.Append('\n').Append(deleet);
+            Extra(ref extra).Append('\n').Append(deleet);
         }
         var joined = JoinSpacedLetters(main);
         if (joined != main)
         {
             found |= Obfuscation.SpacedLetters;
-            extra.Append('\n').Append(joined);
+            Extra(ref extra).Append('\n').Append(joined);
         }
-        found |= DecodePayloads(normalized, extra);
+        found |= DecodePayloads(normalized, ref extra);
         if (main.Contains("rot13", StringComparison.Ordinal) || main.Contains("rot-13", StringComparison.Ordinal) || main.Contains("caesar", StringComparison.Ordinal))
         {
             found |= Obfuscation.Rot13;
-            extra.Append('\n').Append(Rot13(main));
+            Extra(ref extra).Append('\n').Append(Rot13(main));
         }
         if (main.Contains("revers", StringComparison.Ordinal) || main.Contains("backwards", StringComparison.Ordinal))
         {
             found |= Obfuscation.Reversed;
-            extra.Append('\n').Append(Reverse(main));
+            Extra(ref extra).Append('\n').Append(Reverse(main));
         }
-        return new PromptView(extra.Length == 0 ? main : main + extra, found);
+        return new PromptView(extra is null ? main : main + extra, found);
+    }
+
+    private static StringBuilder Extra(ref StringBuilder? extra) => extra ??= new StringBuilder();
+
+    /// <summary>Lower-cases (invariant, per UTF-16 unit) and folds look-alike letters; ASCII text takes a vectorised path.</summary>
+    private static string LowerAndFold(string text, ref Obfuscation found)
+    {
+        if (System.Text.Ascii.IsValid(text))
+        {
+            // ASCII lower-casing is exactly char.ToLowerInvariant there, and no confusable is ASCII.
+            if (!text.AsSpan().ContainsAnyInRange('A', 'Z')) return text;
+            return string.Create(text.Length, text, static (span, source) => System.Text.Ascii.ToLower(source, span, out _));
+        }
+        var folded = Obfuscation.None;
+        var result = string.Create(text.Length, text, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var lower = char.ToLowerInvariant(source[i]);
+                if (lower >= 0x370 && Confusable.TryGetValue(lower, out var latin))
+                {
+                    folded = Obfuscation.Confusables;
+                    lower = latin;
+                }
+                span[i] = lower;
+            }
+        });
+        found |= folded;
+        return result;
     }
 
     private static bool ContainsInvisible(string raw)
@@ -94,6 +115,7 @@ public static class PromptText
     }
 
     /// <summary>Digits and symbols inside words read as letters: "1gn0r3" → "ignore". Only tokens mixing both change.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string UndoLeetspeak(string text)
     {
         if (text.AsSpan().IndexOfAny(LeetCharacters) < 0) return text;
@@ -133,6 +155,7 @@ public static class PromptText
     };
 
     /// <summary>"i g n o r e  a l l" → "ignore all": runs of four or more single letters separated by one space, dot or dash.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string JoinSpacedLetters(string text)
     {
         if (!HasSpacedLetters(text)) return text;
@@ -168,6 +191,7 @@ public static class PromptText
     }
 
     /// <summary>Cheap test for "x y z w": four single letters in a row, each followed by one separator.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool HasSpacedLetters(string text)
     {
         var run = 0;
@@ -184,7 +208,8 @@ public static class PromptText
         return false;
     }
 
-    private static Obfuscation DecodePayloads(string text, StringBuilder extra)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Obfuscation DecodePayloads(string text, ref StringBuilder? extra)
     {
         var found = Obfuscation.None;
         var payloads = 0;
@@ -202,13 +227,13 @@ public static class PromptText
             if (run.Length >= 20 && TryDecodeHex(run, out var hex))
             {
                 found |= Obfuscation.HexPayload;
-                extra.Append('\n').Append(hex);
+                Extra(ref extra).Append('\n').Append(hex);
                 payloads++;
             }
             else if (run.Length >= 16 && TryDecodeBase64(run, out var decoded))
             {
                 found |= Obfuscation.Base64Payload;
-                extra.Append('\n').Append(decoded);
+                Extra(ref extra).Append('\n').Append(decoded);
                 payloads++;
             }
             i = j;
@@ -222,7 +247,7 @@ public static class PromptText
                 if (unescaped != text)
                 {
                     found |= Obfuscation.UrlEncodedPayload;
-                    extra.Append('\n').Append(unescaped.ToLowerInvariant());
+                    Extra(ref extra).Append('\n').Append(unescaped.ToLowerInvariant());
                 }
             }
             catch (UriFormatException)
@@ -265,6 +290,7 @@ public static class PromptText
         return text.Length > 0 && text.Contains(' ', StringComparison.Ordinal);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CountPercentEscapes(string text)
     {
         var count = 0;
