@@ -10,6 +10,7 @@ public enum ScanNoteKind
     InvalidEncoding,
     TimedOut,
     TooManyFindings,
+    MalformedDocument,
 }
 
 /// <summary>Something the scan did not or could not fully do for one path; reported, never fatal.</summary>

@@ -88,7 +88,8 @@ public static class HtmlReportWriter
                 foreach (var f in file)
                 {
                     html.Append("<tr><td><span class=\"sev ").Append(f.Severity.ToLowerName()).Append("\">").Append(f.Severity.ToLowerName()).Append("</span></td>")
-                        .Append("<td class=\"num\">").Append(f.Location.Line).Append(':').Append(f.Location.Column).Append("</td>")
+                        .Append("<td class=\"num\">").Append(f.Location.Line).Append(':').Append(f.Location.Column)
+                        .Append(f.Location.Place is { } place ? "<br>" + E(place) : "").Append("</td>")
                         .Append("<td><a href=\"").Append(E(ScanReport.HelpUri(f.RuleId))).Append("\">").Append(E(f.RuleId)).Append("</a><br>").Append(E(f.RuleName));
                     if (f.Tags.Count > 0) html.Append("<br>");
                     foreach (var tag in f.Tags) html.Append("<span class=\"tag\">").Append(E(tag)).Append("</span>");

@@ -70,6 +70,7 @@ public static class JsonReportWriter
         json.WriteNumber("column", finding.Location.Column);
         json.WriteNumber("endLine", finding.Location.EndLine);
         json.WriteNumber("endColumn", finding.Location.EndColumn);
+        if (finding.Location.Place is { } place) json.WriteString("place", place);
         json.WriteEndObject();
         json.WriteString("evidence", finding.Evidence);
         json.WriteString("fingerprint", finding.Fingerprint);

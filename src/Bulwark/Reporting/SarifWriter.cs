@@ -120,6 +120,15 @@ public static class SarifWriter
         WriteMessage(json, "snippet", finding.Evidence);
         json.WriteEndObject();
         json.WriteEndObject();
+        if (finding.Location.Place is { } place)
+        {
+            // The place inside a structured document (JSON path, table cell, page): a logical location in SARIF terms.
+            json.WriteStartArray("logicalLocations");
+            json.WriteStartObject();
+            json.WriteString("fullyQualifiedName", place);
+            json.WriteEndObject();
+            json.WriteEndArray();
+        }
         json.WriteEndObject();
         json.WriteEndArray();
         json.WriteStartObject("partialFingerprints");

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Bulwark.Data;
+using Bulwark.Data.Documents;
 using Bulwark.Kernel;
 using Bulwark.Kernel.RulePacks;
 using Bulwark.Usage;
@@ -78,8 +79,10 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
 
         try
         {
+            if (DocumentReader.Handles(target.RelativePath)) return ScanDocument(target, findings, notes, cancellationToken);
             using var stream = new FileStream(target.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
             var (fileFindings, outcome) = _detector.ScanStream(stream, target.DisplayPath, target.RelativePath, cancellationToken);
+            if (fileFindings.Count > 0 && TextPlaces.Handles(target.RelativePath)) fileFindings = WithPlaces(fileFindings, TextPlaces.Build(target.RelativePath, File.ReadAllText(target.FullPath)));
             if (outcome.IsBinary)
             {
                 notes.Add(new ScanNote(ScanNoteKind.SkippedBinary, target.DisplayPath, "binary file skipped"));
@@ -105,4 +108,37 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
             return false;
         }
     }
+
+    /// <summary>
+    /// A binary document (Office, PDF, Parquet): its extracted text, part by part, through the same detectors; each
+    /// finding names its place (paragraph, cell, page, row and column). A document that does not parse is a note.
+    /// </summary>
+    private bool ScanDocument(ScanTarget target, ConcurrentBag<Finding> findings, ConcurrentBag<ScanNote> notes, CancellationToken cancellationToken)
+    {
+        using var file = new FileStream(target.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        try
+        {
+            foreach (var part in DocumentReader.Read(file, target.RelativePath, options.Limits.MaxFileBytes, cancellationToken))
+            {
+                using var text = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(part.Text));
+                var (partFindings, _) = _detector.ScanStream(text, target.DisplayPath, target.RelativePath, cancellationToken);
+                foreach (var finding in WithPlaces(partFindings, part)) findings.Add(finding);
+                if (PromptDocumentScanner.IsPromptDocument(target.RelativePath))
+                {
+                    text.Position = 0;
+                    foreach (var finding in WithPlaces(_promptDocuments.Value.Scan(text, target.DisplayPath, target.RelativePath, cancellationToken), part)) findings.Add(finding);
+                }
+            }
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Parsers of three libraries throw their own exception types; none of them may stop the scan.
+            notes.Add(new ScanNote(ScanNoteKind.MalformedDocument, target.DisplayPath, $"cannot read as {Path.GetExtension(target.RelativePath).TrimStart('.').ToUpperInvariant()}: {e.Message}"));
+            return false;
+        }
+    }
+
+    private static List<Finding> WithPlaces(IReadOnlyList<Finding> found, ExtractedText places) =>
+        found.Select(f => places.PlaceAt(f.Location.Offset) is { } place ? f with { Location = f.Location with { Place = place } } : f).ToList();
 }

@@ -19,7 +19,7 @@ public sealed class PromptDocumentScanner(IReadOnlyList<Rule> rules, ScanLimits 
 
     /// <summary>Document extensions that count when they sit under a prompt or corpus folder.</summary>
     public static readonly IReadOnlySet<string> DocumentExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-        { ".txt", ".md", ".mdx", ".rst", ".html", ".htm", ".json", ".jsonl", ".yaml", ".yml", ".csv", ".xml" };
+        { ".txt", ".md", ".mdx", ".rst", ".html", ".htm", ".json", ".jsonl", ".yaml", ".yml", ".csv", ".xml", ".docx", ".pptx", ".pdf" };
 
     /// <summary>Folder names that hold prompts or retrieval corpora.</summary>
     public static readonly IReadOnlySet<string> DocumentFolders = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
