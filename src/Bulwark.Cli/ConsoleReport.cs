@@ -35,10 +35,31 @@ internal static class ConsoleReport
             if (result.Findings.Count > MaxListed) console.MarkupLine($"[grey]… and {result.Findings.Count - MaxListed} more (use --format json, sarif or html for all)[/]");
         }
 
+        if (result.Classifications.Count > 0)
+        {
+            var levels = Enum.GetValues<SensitivityLevel>().Reverse().Select(l => $"{result.Classifications.Count(c => c.Level == l)} {l.ToString().ToLowerInvariant()}");
+            console.MarkupLine($"Data classification: {string.Join(", ", levels)} (bulwark data classify for the table)");
+        }
         foreach (var note in result.Notes) console.MarkupLine($"[grey]note: {Markup.Escape(note.Path)}: {Markup.Escape(note.Message)}[/]");
         var stats = result.Statistics;
         console.MarkupLine($"[bold]{result.Findings.Count}[/] findings in {stats.FilesScanned} files ({Megabytes(stats.BytesScanned)}, {stats.FilesSkipped} skipped) in {stats.Duration.TotalSeconds:0.00} s with {stats.RulesUsed} rules"
             + (stats.SuppressedByBaseline > 0 ? $"; {stats.SuppressedByBaseline} suppressed by the baseline" : ""));
+    }
+
+    /// <summary>The classification table of <c>bulwark data classify</c>: non-public files first, most sensitive on top.</summary>
+    public static void WriteClassifications(ScanResult result, IAnsiConsole console, bool all)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Data classification[/]")
+            .AddColumn("Level").AddColumn("File").AddColumn("Decided by").AddColumn("Entities").AddColumn("Columns");
+        foreach (var c in result.Classifications.Where(c => all || c.Level != SensitivityLevel.Public).OrderByDescending(c => c.Level).ThenBy(c => c.Path, StringComparer.Ordinal))
+        {
+            table.AddRow(Markup.Escape(c.Level.ToString().ToLowerInvariant()), Markup.Escape(c.Path), Markup.Escape(c.DecidedBy ?? ""),
+                Markup.Escape(string.Join(", ", c.Entities.Select(e => $"{e.Key} ({e.Value})"))),
+                Markup.Escape(string.Join("; ", c.Columns.Select(col => $"{col.Key}: {string.Join(", ", col.Value)}"))));
+        }
+        console.Write(table);
+        var levels = Enum.GetValues<SensitivityLevel>().Reverse().Select(l => $"{result.Classifications.Count(c => c.Level == l)} {l.ToString().ToLowerInvariant()}");
+        console.MarkupLine($"{result.Classifications.Count} files: {string.Join(", ", levels)}" + (all ? "" : " (--all lists the public ones too)"));
     }
 
     public static void WriteOneLine(ScanReport report, IAnsiConsole console, string output)

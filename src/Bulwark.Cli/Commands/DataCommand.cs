@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bulwark.Data.Poisoning;
 using Bulwark.Kernel;
+using Bulwark.Scanning;
 using Spectre.Console;
 
 namespace Bulwark.Cli.Commands;
@@ -32,8 +33,30 @@ internal static class DataCommand
             else Render(result, stdout);
             return result.Issues.Count == 0 ? ExitCodes.Clean : ExitCodes.Findings;
         });
-        return new Command("data", "Data pillar: dataset checks") { audit };
+        var paths = new Argument<string[]>("path") { Description = "Files or folders to classify", Arity = ArgumentArity.OneOrMore };
+        var all = new Option<bool>("--all") { Description = "List public files too" };
+        var classifyJson = new Option<bool>("--json") { Description = "Write the classifications as JSON on stdout" };
+        var classify = new Command("classify", "Sensitivity level of every file (public, internal, confidential, restricted) from the data it holds") { paths, all, classifyJson };
+        CommonOptions.AddRuleOptions(classify);
+        classify.SetAction((parse, cancellationToken) =>
+        {
+            var catalog = CommonOptions.LoadCatalog(parse);
+            var roots = parse.GetValue(paths)!;
+            foreach (var root in roots.Where(r => !File.Exists(r) && !Directory.Exists(r))) throw new BulwarkInputException($"path '{root}' does not exist");
+            var result = new Scanner(catalog, new ScanOptions { Roots = roots }).Run(cancellationToken);
+            if (parse.GetValue(classifyJson)) rawStdout.WriteLine(JsonSerializer.Serialize(result.Classifications, ClassificationJson));
+            else ConsoleReport.WriteClassifications(result, stdout, parse.GetValue(all));
+            return Task.FromResult(ExitCodes.Clean);
+        });
+        return new Command("data", "Data pillar: dataset checks and data classification") { audit, classify };
     }
+
+    private static readonly JsonSerializerOptions ClassificationJson = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
 
     private static string ToJson(DatasetAudit audit) => new JsonObject
     {

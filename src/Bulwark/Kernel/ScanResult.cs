@@ -7,6 +7,9 @@ public sealed record ScanResult
     public required IReadOnlyList<Finding> Findings { get; init; }
     public required IReadOnlyList<ScanNote> Notes { get; init; }
     public required ScanStatistics Statistics { get; init; }
+
+    /// <summary>The sensitivity of every scanned file (public when nothing was found in it).</summary>
+    public IReadOnlyList<FileClassification> Classifications { get; init; } = [];
 }
 
 public sealed record ScanStatistics(

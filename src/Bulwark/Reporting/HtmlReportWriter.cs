@@ -99,6 +99,20 @@ public static class HtmlReportWriter
             }
         }
 
+        var sensitive = result.Classifications.Where(c => c.Level != SensitivityLevel.Public).OrderByDescending(c => c.Level).ThenBy(c => c.Path, StringComparer.Ordinal).ToList();
+        if (sensitive.Count > 0)
+        {
+            html.AppendLine("<h2>Data classification</h2><table><thead><tr><th>Level</th><th>File</th><th>Decided by</th><th>Entities</th><th>Columns</th></tr></thead><tbody>");
+            foreach (var c in sensitive)
+            {
+                html.Append("<tr><td><span class=\"sev ").Append(SensitivityClass(c.Level)).Append("\">").Append(c.Level.ToString().ToLowerInvariant()).Append("</span></td><td><code>")
+                    .Append(E(c.Path)).Append("</code></td><td>").Append(E(c.DecidedBy ?? "")).Append("</td><td>")
+                    .Append(E(string.Join(", ", c.Entities.Select(e => $"{e.Key} ({e.Value})")))).Append("</td><td>")
+                    .Append(E(string.Join("; ", c.Columns.Select(col => $"{col.Key}: {string.Join(", ", col.Value)}")))).AppendLine("</td></tr>");
+            }
+            html.Append("</tbody></table><p>").Append(result.Classifications.Count - sensitive.Count).AppendLine(" other scanned file(s) are public: nothing sensitive was found in them.</p>");
+        }
+
         if (result.Notes.Count > 0)
         {
             html.AppendLine("<h2>Notes</h2><table><thead><tr><th>Path</th><th>Note</th></tr></thead><tbody>");
@@ -127,4 +141,12 @@ public static class HtmlReportWriter
     private static string NumberCell(int n) => n == 0 ? "<td class=\"num zero\">0</td>" : $"<td class=\"num\">{n}</td>";
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
+
+    /// <summary>Sensitivity levels borrow the severity colours: restricted as critical, confidential as high, internal as low.</summary>
+    private static string SensitivityClass(SensitivityLevel level) => level switch
+    {
+        SensitivityLevel.Restricted => "critical",
+        SensitivityLevel.Confidential => "high",
+        _ => "low",
+    };
 }

@@ -42,6 +42,24 @@ public static class JsonReportWriter
         foreach (var finding in result.Findings) WriteFinding(json, finding);
         json.WriteEndArray();
 
+        json.WriteStartArray("classifications");
+        foreach (var file in result.Classifications)
+        {
+            json.WriteStartObject();
+            json.WriteString("path", file.Path);
+            json.WriteString("level", file.Level.ToString().ToLowerInvariant());
+            if (file.DecidedBy is { } rule) json.WriteString("decidedBy", rule);
+            json.WritePropertyName("entities");
+            JsonSerializer.Serialize(json, file.Entities);
+            if (file.Columns.Count > 0)
+            {
+                json.WritePropertyName("columns");
+                JsonSerializer.Serialize(json, file.Columns);
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+
         json.WriteStartArray("notes");
         foreach (var note in result.Notes)
         {

@@ -39,6 +39,19 @@ public static class MarkdownReportWriter
             md.AppendLine();
         }
 
+        var sensitive = result.Classifications.Where(c => c.Level != SensitivityLevel.Public).OrderByDescending(c => c.Level).ThenBy(c => c.Path, StringComparer.Ordinal).ToList();
+        if (sensitive.Count > 0)
+        {
+            md.AppendLine("## Data classification").AppendLine();
+            md.AppendLine("| Level | File | Decided by | Entities |").AppendLine("|---|---|---|---|");
+            foreach (var c in sensitive)
+            {
+                md.Append("| ").Append(c.Level.ToString().ToLowerInvariant()).Append(" | `").Append(Cell(c.Path)).Append("` | ").Append(c.DecidedBy)
+                  .Append(" | ").Append(Cell(string.Join(", ", c.Entities.Select(e => $"{e.Key} ({e.Value})")))).AppendLine(" |");
+            }
+            md.Append(result.Classifications.Count - sensitive.Count).AppendLine(" other scanned file(s) are public: nothing sensitive was found in them.").AppendLine();
+        }
+
         if (result.Notes.Count > 0)
         {
             md.AppendLine("## Notes").AppendLine();

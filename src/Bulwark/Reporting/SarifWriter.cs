@@ -63,6 +63,22 @@ public static class SarifWriter
         foreach (var finding in result.Findings) WriteResult(json, finding, ruleIndex[finding.RuleId]);
         json.WriteEndArray();
 
+        // Sensitivity per file rides on SARIF's artifact objects, the schema's place for facts about a file.
+        json.WriteStartArray("artifacts");
+        foreach (var file in result.Classifications.Where(c => c.Level != SensitivityLevel.Public))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("location");
+            json.WriteString("uri", ArtifactUri(file.Path));
+            json.WriteEndObject();
+            json.WriteStartObject("properties");
+            json.WriteString("sensitivity", file.Level.ToString().ToLowerInvariant());
+            if (file.DecidedBy is { } rule) json.WriteString("sensitivityDecidedBy", rule);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+
         json.WriteString("columnKind", "utf16CodeUnits");
         json.WriteEndObject();
         json.WriteEndArray();

@@ -32,6 +32,7 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
 
         var findings = new ConcurrentBag<Finding>();
         var fileNotes = new ConcurrentBag<ScanNote>();
+        var scannedPaths = new ConcurrentBag<string>();
         int filesDone = 0, scanned = 0;
         long bytesDone = 0, bytesScanned = 0;
         var bytesTotal = targets.Sum(t => t.Length);
@@ -43,6 +44,7 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
             {
                 if (ScanFile(target, findings, fileNotes, cancellationToken))
                 {
+                    scannedPaths.Add(target.DisplayPath);
                     Interlocked.Increment(ref scanned);
                     Interlocked.Add(ref bytesScanned, target.Length);
                 }
@@ -62,6 +64,7 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
                 .ThenBy(f => f.RuleId, StringComparer.Ordinal)
                 .ToList(),
             Notes = notes.OrderBy(n => n.Path, StringComparer.Ordinal).ThenBy(n => n.Kind).ToList(),
+            Classifications = SensitivityClassifier.Classify(scannedPaths, all),
             Statistics = new ScanStatistics(scanned, targets.Count - scanned, bytesScanned, options.Time.GetElapsedTime(started),
                 catalog.Rules.Count, all.Count - kept.Count, startedAt),
         };
