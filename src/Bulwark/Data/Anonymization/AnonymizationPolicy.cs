@@ -1,7 +1,4 @@
 using Bulwark.Kernel;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace Bulwark.Data.Anonymization;
 
@@ -19,8 +16,6 @@ namespace Bulwark.Data.Anonymization;
 public sealed class AnonymizationPolicy
 {
     public const long MaxPolicyBytes = 256 * 1024;
-
-    private static readonly IDeserializer Deserializer = new DeserializerBuilder().WithNamingConvention(HyphenatedNamingConvention.Instance).Build();
 
     public static readonly string[] OperatorNames = ["replace", "redact", "mask", "hash", "encrypt", "pseudonymize"];
 
@@ -45,34 +40,11 @@ public sealed class AnonymizationPolicy
 
     public bool NeedsKey => Entities.Values.Append(Default).Any(s => s.Name is "hash" or "encrypt" or "pseudonymize");
 
-    public static AnonymizationPolicy LoadFile(string path)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists) throw new BulwarkInputException($"anonymisation policy '{path}' does not exist");
-            if (info.Length > MaxPolicyBytes) throw new BulwarkInputException($"{path}: anonymisation policy is over the {MaxPolicyBytes:N0}-byte limit");
-            return Parse(File.ReadAllText(path), path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BulwarkInputException($"cannot read anonymisation policy '{path}': {e.Message}", e);
-        }
-    }
+    public static AnonymizationPolicy LoadFile(string path) => Parse(YamlInput.ReadFile(path, MaxPolicyBytes, "anonymisation policy"), path);
 
     public static AnonymizationPolicy Parse(string yaml, string source)
     {
-        PolicyDocument? document;
-        try
-        {
-            document = Deserializer.Deserialize<PolicyDocument>(yaml);
-        }
-        catch (YamlException e)
-        {
-            var inner = e.InnerException is null ? "" : $" ({e.InnerException.Message})";
-            throw new BulwarkInputException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid anonymisation policy: {e.Message}{inner}", e);
-        }
-        document ??= new PolicyDocument();
+        var document = YamlInput.Deserialize<PolicyDocument>(yaml, source, "anonymisation policy") ?? new PolicyDocument();
         var fallback = Spec(document.Default ?? new OperatorDocument { Operator = "replace" }, $"{source}: default");
         var entities = (document.Entities ?? []).ToDictionary(e => e.Key, e => Spec(e.Value, $"{source}: entities.{e.Key}"), StringComparer.Ordinal);
         return new AnonymizationPolicy(fallback, entities);

@@ -1,8 +1,5 @@
 using Bulwark.Kernel;
 using Bulwark.Kernel.Guards;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace Bulwark.Usage.Guards;
 
@@ -56,8 +53,6 @@ public sealed record GuardPolicy
         _ => Documents,
     };
 
-    private static readonly IDeserializer Deserializer = new DeserializerBuilder().WithNamingConvention(HyphenatedNamingConvention.Instance).Build();
-
     /// <summary>The embedded default policy (Usage/Guards/default-policy.yaml).</summary>
     public static GuardPolicy Default()
     {
@@ -67,33 +62,11 @@ public sealed record GuardPolicy
         return Parse(reader.ReadToEnd(), "embedded:default-policy.yaml");
     }
 
-    public static GuardPolicy LoadFile(string path)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists) throw new BulwarkInputException($"guard policy '{path}' does not exist");
-            if (info.Length > MaxPolicyBytes) throw new BulwarkInputException($"{path}: guard policy is {info.Length} bytes, over the {MaxPolicyBytes}-byte limit");
-            return Parse(File.ReadAllText(path), path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BulwarkInputException($"{path}: cannot read guard policy: {e.Message}", e);
-        }
-    }
+    public static GuardPolicy LoadFile(string path) => Parse(YamlInput.ReadFile(path, MaxPolicyBytes, "guard policy"), path);
 
     public static GuardPolicy Parse(string yaml, string source)
     {
-        PolicyDocument? document;
-        try
-        {
-            document = Deserializer.Deserialize<PolicyDocument>(yaml);
-        }
-        catch (YamlException e)
-        {
-            var inner = e.InnerException is null ? "" : $" ({e.InnerException.Message})";
-            throw new BulwarkInputException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid guard policy: {e.Message}{inner}", e);
-        }
+        var document = YamlInput.Deserialize<PolicyDocument>(yaml, source, "guard policy");
         if (document is null) throw new BulwarkInputException($"{source}: guard policy is empty");
         var logOnly = (document.Mode ?? "enforce") switch
         {
