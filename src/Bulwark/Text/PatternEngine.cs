@@ -69,16 +69,25 @@ public sealed class PatternEngine
         var compiled = _rules[ruleIndex];
         try
         {
-            // Most windows hold no match: the existence check allocates nothing and tracks no captures.
+            // Most windows hold no match: the existence check allocates nothing and tracks no captures. A rule whose
+            // windows usually match (a prompt-attack rule on attack text) skips it: the check would only read the
+            // window twice. Either way the matches are the same; only the cost differs.
             var regex = compiled.Regex;
-            if (!regex.IsMatch(text.AsSpan(start, end - start))) return;
+            if (compiled.CheckFirst && !regex.IsMatch(text.AsSpan(start, end - start)))
+            {
+                compiled.Counted(matched: false);
+                return;
+            }
+            var any = false;
             for (var m = regex.Match(text, start, end - start); m.Success; m = m.NextMatch())
             {
+                any = true;
                 if (m.Length == 0) continue;
                 var secret = compiled.SecretGroup is { } g && m.Groups[g] is { Success: true } group ? (group.Index, group.Length) : (m.Index, m.Length);
                 if (Accept(compiled, text, m.Index, m.Index + m.Length, secret.Item1, secret.Item2))
                     results.Add(new PatternMatch(ruleIndex, m.Index, m.Index + m.Length, secret.Item1, secret.Item1 + secret.Item2));
             }
+            compiled.Counted(any);
         }
         catch (RegexMatchTimeoutException)
         {
@@ -149,6 +158,26 @@ public sealed class PatternEngine
         }
 
         public Rule Rule { get; }
+
+        // Windows run and windows that matched, decayed by halving both: a cheap, recent estimate of the match rate.
+        // Races between scanning threads only blur the estimate (it picks a strategy, never a result).
+        private int _seen;
+        private int _matched;
+
+        /// <summary>
+        /// Whether to run the allocation-free existence check before collecting matches: worth it while most
+        /// windows hold no match (secrets: nearly all), a second read of the window when most do.
+        /// </summary>
+        public bool CheckFirst => _matched * 2 < _seen || _seen < 16;
+
+        public void Counted(bool matched)
+        {
+            var seen = _seen + 1;
+            var hits = _matched + (matched ? 1 : 0);
+            if (seen >= 1024) (seen, hits) = (seen / 2, hits / 2);
+            (_seen, _matched) = (seen, hits);
+        }
+
         public int? SecretGroup { get; }
         public Func<string, bool>[] Validators { get; }
 
@@ -157,9 +186,27 @@ public sealed class PatternEngine
             get
             {
                 if (_windows < CompileAfterWindows && Interlocked.Increment(ref _windows) == CompileAfterWindows)
-                    Volatile.Write(ref _regex, PatternCompiler.Compile(Rule.Pattern, _timeout, Rule.Id, Rule.Source, compiled: true));
+                    Volatile.Write(ref _regex, WarmedUp(PatternCompiler.Compile(Rule.Pattern, _timeout, Rule.Id, Rule.Source, compiled: true)));
                 return Volatile.Read(ref _regex);
             }
+        }
+
+        /// <summary>
+        /// Runs the compiled regex once on a sample before it replaces the interpreted one. The JIT compiles its
+        /// matcher on the first call, inside the match timeout: for a large pattern on a loaded machine that took
+        /// long enough to time out, and the window it happened on lost its matches (a result that depended on load).
+        /// </summary>
+        private Regex WarmedUp(Regex regex)
+        {
+            try
+            {
+                regex.IsMatch(Rule.MustMatch.Count > 0 ? Rule.MustMatch[0] : Rule.Id);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // The sample itself ran out of time: nothing is lost, the matcher is compiled all the same.
+            }
+            return regex;
         }
 
         public static CompiledRule Create(Rule rule, TimeSpan timeout)
