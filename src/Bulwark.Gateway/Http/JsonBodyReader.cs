@@ -26,7 +26,8 @@ public static class JsonBodyReader
         {
             while (true)
             {
-                if (length == buffer.Length)
+                var room = (int)Math.Min(buffer.Length, maxBytes + 1) - length; // pooled arrays may be larger than asked
+                if (room == 0)
                 {
                     if (length > maxBytes) return TooLarge(maxBytes);
                     var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxBytes + 1, (long)buffer.Length * 2));
@@ -34,7 +35,7 @@ public static class JsonBodyReader
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length, (int)Math.Min(buffer.Length, maxBytes + 1) - length), cancellationToken).ConfigureAwait(false);
                 if (read == 0) break;
                 length += read;
                 if (length > maxBytes) return TooLarge(maxBytes);
@@ -53,6 +54,10 @@ public static class JsonBodyReader
                 return new Result(null, 400, "invalid_json", $"The request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
             }
             return node is JsonObject body ? new Result(body) : new Result(null, 400, "invalid_json", "The request body must be a JSON object.");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(maxBytes); // Kestrel counts chunked bytes as it parses them, ahead of our reads
         }
         finally
         {
