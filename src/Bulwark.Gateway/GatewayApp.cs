@@ -6,6 +6,7 @@ using Bulwark.Gateway.Http;
 using Bulwark.Gateway.Keys;
 using Bulwark.Gateway.Proxy;
 using Bulwark.Gateway.Storage;
+using Bulwark.Kernel;
 using Bulwark.Kernel.RulePacks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -33,7 +34,14 @@ public static partial class GatewayApp
     {
         var options = GatewayConfigLoader.LoadFile(configPath);
         await using var app = Build(options);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw new BulwarkInputException($"{configPath}: listen: cannot listen on {options.Listen}: {e.Message}", e);
+        }
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
     }
 
