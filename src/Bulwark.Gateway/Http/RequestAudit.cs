@@ -25,9 +25,6 @@ public sealed class RequestAudit(string requestId, DateTimeOffset started, strin
     public string? Error { get; set; }
     public string? Excerpt { get; set; }
 
-    /// <summary>Set when the status the client saw differs from the response status (a stream ended by an error event).</summary>
-    public int? StatusOverride { get; set; }
-
     public static RequestAudit For(HttpContext context) =>
         context.Features.Get<RequestAudit>() ?? throw new InvalidOperationException("no audit for this request: is the audit middleware registered?");
 
@@ -48,7 +45,7 @@ public sealed class RequestAudit(string requestId, DateTimeOffset started, strin
         Model = Model,
         Upstream = Upstream,
         Stream = Stream,
-        Status = StatusOverride ?? status,
+        Status = status,
         LatencyMs = Math.Round(Stopwatch.GetElapsedTime(_startedTimestamp).TotalMilliseconds, 3),
         PromptTokens = PromptTokens,
         CompletionTokens = CompletionTokens,

@@ -26,6 +26,9 @@ public sealed class ChatCompletionsEndpoint(
         var read = await JsonBodyReader.ReadAsync(context.Request, options.Limits.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         if (!read.Ok)
         {
+            // The rest of an oversized body is never read: the connection cannot carry another request, so say so
+            // (a client that reused it would see its next request fail).
+            if (read.Status == StatusCodes.Status413PayloadTooLarge) context.Response.Headers.Connection = "close";
             await OpenAIErrors.InvalidRequest(context, read.Status, read.Code!, read.Message!).ConfigureAwait(false);
             return;
         }

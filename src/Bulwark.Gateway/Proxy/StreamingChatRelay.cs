@@ -155,7 +155,6 @@ public sealed class StreamingChatRelay(GatewayGuards guards, GatewayOptions opti
     private static async Task EndWithErrorAsync(HttpContext context, StreamState stream, string type, string code, string message)
     {
         RequestAudit.For(context).Error = code;
-        stream.Ended = true;
         var output = context.Response.Body;
         await output.WriteAsync("data: "u8.ToArray(), context.RequestAborted).ConfigureAwait(false);
         await output.WriteAsync(OpenAIErrors.Body(type, code, message), context.RequestAborted).ConfigureAwait(false);
@@ -190,8 +189,6 @@ public sealed class StreamingChatRelay(GatewayGuards guards, GatewayOptions opti
     {
         private readonly SortedDictionary<int, ChoiceRelay> _choices = [];
         private JsonObject _envelope = new() { ["object"] = "chat.completion.chunk" };
-
-        public bool Ended { get; set; }
 
         public ChoiceRelay Choice(int index)
         {
