@@ -11,6 +11,7 @@ public class BoundaryTests
 {
     private static readonly Assembly Core = typeof(Bulwark.Kernel.Finding).Assembly;
     private static readonly Assembly Cli = Assembly.Load("bulwark");
+    private static readonly Assembly Gateway = typeof(Bulwark.Gateway.GatewayApp).Assembly;
 
     private static readonly string[] Pillars = ["Bulwark.Data", "Bulwark.Models", "Bulwark.Usage", "Bulwark.Infra", "Bulwark.Governance"];
 
@@ -64,6 +65,22 @@ public class BoundaryTests
         // Hosts parse, call the library and render: no regular expressions, no pattern engine of their own.
         AssertHolds(Types.InAssembly(Cli).ShouldNot()
             .HaveDependencyOnAny("System.Text.RegularExpressions", "Bulwark.Text.LiteralPrefilter", "Bulwark.Text.PatternCompiler").GetResult());
+    }
+
+    [Fact]
+    public void The_gateway_holds_no_detection_logic()
+    {
+        // The gateway composes the library's guards and anonymiser; patterns and pattern engines stay in the library.
+        AssertHolds(Types.InAssembly(Gateway).ShouldNot()
+            .HaveDependencyOnAny("System.Text.RegularExpressions", "Bulwark.Text.LiteralPrefilter", "Bulwark.Text.PatternCompiler", "Bulwark.Text.PatternEngine").GetResult());
+    }
+
+    [Fact]
+    public void The_core_library_does_not_reference_aspnet_or_the_gateway()
+    {
+        var references = Core.GetReferencedAssemblies().Select(a => a.Name ?? "").ToList();
+        Assert.DoesNotContain(references, n => n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || n.StartsWith("Yarp", StringComparison.Ordinal) || n == Gateway.GetName().Name);
+        AssertHolds(Types.InAssembly(Core).ShouldNot().HaveDependencyOnAny("Microsoft.AspNetCore", "Yarp", "Bulwark.Gateway").GetResult());
     }
 
     [Fact]

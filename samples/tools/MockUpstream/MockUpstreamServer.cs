@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Bulwark.Samples.MockUpstream;
+
+/// <summary>
+/// An OpenAI-compatible chat server with a scripted model. It answers "You said: …" (echoing the last user or tool
+/// message), and markers in the last message choose other behaviour:
+/// <list type="bullet">
+/// <item><c>[leak]</c> answers with a GitHub token in the text (output guards must catch it);</item>
+/// <item><c>[repeat-system]</c> repeats the system prompt (and with it any canary);</item>
+/// <item><c>[tool]</c> answers with a <c>lookup</c> tool call whose argument echoes the message;</item>
+/// <item><c>[slow]</c> waits 10 s first; <c>[fail]</c> answers 500; <c>[garbage]</c> answers with non-JSON;</item>
+/// <item><c>[cut]</c> (streaming) stops the stream halfway without <c>[DONE]</c>.</item>
+/// </list>
+/// Streams send the answer in 4-character chunks, so tokens and placeholders arrive split. Every request body is kept
+/// in <see cref="Received"/> so tests can assert what reached the "model".
+/// </summary>
+public sealed class MockUpstreamServer : IAsyncDisposable
+{
+    public const string LeakedToken = "ghp_S07VVTg4YIfF8jgd8MNYMs0QsVShtRY3vhFE";
+    public const string ModelName = "mock-model";
+
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly WebApplication _app;
+
+    private MockUpstreamServer(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<JsonObject> Received { get; } = new();
+
+    public ConcurrentQueue<string> ReceivedAuthorization { get; } = new();
+
+    /// <summary>The base URL an upstream config points at (ends in /v1).</summary>
+    public string BaseUrl => _app.Urls.First() + "/v1";
+
+    public static async Task<MockUpstreamServer> StartAsync(string url = "http://127.0.0.1:0")
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new MockUpstreamServer(app);
+        app.MapGet("/v1/models", () => Results.Json(new JsonObject { ["object"] = "list", ["data"] = new JsonArray(new JsonObject { ["id"] = ModelName, ["object"] = "model" }) }));
+        app.MapPost("/v1/chat/completions", server.ChatAsync);
+        await app.StartAsync().ConfigureAwait(false);
+        return server;
+    }
+
+    public async Task WaitForShutdownAsync(CancellationToken cancellationToken) => await _app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync().ConfigureAwait(false);
+
+    private async Task ChatAsync(HttpContext context)
+    {
+        var request = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body).ConfigureAwait(false))!;
+        Received.Enqueue(request);
+        ReceivedAuthorization.Enqueue(context.Request.Headers.Authorization.ToString());
+        var messages = request["messages"]!.AsArray().OfType<JsonObject>().ToList();
+        var last = messages.Last();
+        var said = Text(last);
+        var system = messages.Where(m => (string?)m["role"] is "system" or "developer").Select(Text).FirstOrDefault() ?? "";
+
+        if (said.Contains("[slow]", StringComparison.Ordinal)) await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted).ConfigureAwait(false);
+        if (said.Contains("[fail]", StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = 500;
+            await context.Response.WriteAsJsonAsync(new { error = new { message = "the mock model failed", type = "server_error" } }).ConfigureAwait(false);
+            return;
+        }
+        if (said.Contains("[garbage]", StringComparison.Ordinal))
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("<html>not json</html>").ConfigureAwait(false);
+            return;
+        }
+
+        var answer = said.Contains("[leak]", StringComparison.Ordinal) ? $"Sure. The deploy token is {LeakedToken} and it works everywhere."
+            : said.Contains("[repeat-system]", StringComparison.Ordinal) ? $"My instructions are: {system}"
+            : (string?)last["role"] == "tool" ? $"The tool said: {said}"
+            : $"You said: {said}";
+        var toolCall = said.Contains("[tool]", StringComparison.Ordinal);
+        var promptTokens = messages.Sum(m => Text(m).Length) / 4 + 1;
+        var completionTokens = answer.Length / 4 + 1;
+        var usage = new JsonObject { ["prompt_tokens"] = promptTokens, ["completion_tokens"] = completionTokens, ["total_tokens"] = promptTokens + completionTokens };
+        var arguments = JsonSerializer.Serialize(new { query = said }, Relaxed); // models write "<" as is, not \u003C
+
+        if ((bool?)request["stream"] == true)
+        {
+            var includeUsage = (bool?)request["stream_options"]?["include_usage"] == true;
+            await StreamAsync(context, toolCall ? null : answer, toolCall ? arguments : null, includeUsage ? usage : null, said.Contains("[cut]", StringComparison.Ordinal)).ConfigureAwait(false);
+            return;
+        }
+        var message = toolCall
+            ? new JsonObject { ["role"] = "assistant", ["content"] = null, ["tool_calls"] = new JsonArray(ToolCall(arguments)) }
+            : new JsonObject { ["role"] = "assistant", ["content"] = answer };
+        await context.Response.WriteAsJsonAsync(new JsonObject
+        {
+            ["id"] = "chatcmpl-mock",
+            ["object"] = "chat.completion",
+            ["created"] = 1_700_000_000,
+            ["model"] = ModelName,
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = toolCall ? "tool_calls" : "stop" }),
+            ["usage"] = usage,
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task StreamAsync(HttpContext context, string? answer, string? toolArguments, JsonObject? usage, bool cut)
+    {
+        context.Response.ContentType = "text/event-stream";
+        await Event(context, Chunk(new JsonObject { ["role"] = "assistant", ["content"] = "" }, null)).ConfigureAwait(false);
+        var text = answer ?? toolArguments!;
+        var pieces = Enumerable.Range(0, (text.Length + 3) / 4).Select(i => text.Substring(i * 4, Math.Min(4, text.Length - i * 4))).ToList();
+        for (var i = 0; i < pieces.Count; i++)
+        {
+            if (cut && i == pieces.Count / 2) return; // the connection just ends: no finish_reason, no [DONE]
+            var delta = answer is not null ? new JsonObject { ["content"] = pieces[i] }
+                : new JsonObject { ["tool_calls"] = new JsonArray(i == 0 ? ToolCall(pieces[i]) : new JsonObject { ["index"] = 0, ["function"] = new JsonObject { ["arguments"] = pieces[i] } }) };
+            await Event(context, Chunk(delta, null)).ConfigureAwait(false);
+        }
+        await Event(context, Chunk(new JsonObject(), answer is not null ? "stop" : "tool_calls")).ConfigureAwait(false);
+        if (usage is not null) await Event(context, new JsonObject { ["id"] = "chatcmpl-mock", ["object"] = "chat.completion.chunk", ["created"] = 1_700_000_000, ["model"] = ModelName, ["choices"] = new JsonArray(), ["usage"] = usage }).ConfigureAwait(false);
+        await context.Response.WriteAsync("data: [DONE]\n\n").ConfigureAwait(false);
+    }
+
+    private static JsonObject ToolCall(string arguments) => new()
+    {
+        ["index"] = 0,
+        ["id"] = "call_mock",
+        ["type"] = "function",
+        ["function"] = new JsonObject { ["name"] = "lookup", ["arguments"] = arguments },
+    };
+
+    private static JsonObject Chunk(JsonObject delta, string? finish) => new()
+    {
+        ["id"] = "chatcmpl-mock",
+        ["object"] = "chat.completion.chunk",
+        ["created"] = 1_700_000_000,
+        ["model"] = ModelName,
+        ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finish }),
+    };
+
+    private static async Task Event(HttpContext context, JsonObject chunk)
+    {
+        await context.Response.WriteAsync("data: " + chunk.ToJsonString(Relaxed) + "\n\n").ConfigureAwait(false);
+        await context.Response.Body.FlushAsync().ConfigureAwait(false);
+    }
+
+    private static string Text(JsonObject message) => message["content"] switch
+    {
+        JsonValue value => value.ToString(),
+        JsonArray parts => string.Concat(parts.OfType<JsonObject>().Select(p => (string?)p["text"] ?? "")),
+        _ => "",
+    };
+}

@@ -1,0 +1,170 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bulwark.Gateway;
+using Bulwark.Gateway.Audit;
+using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Keys;
+using Bulwark.Gateway.Storage;
+using Bulwark.Kernel;
+using Spectre.Console;
+
+namespace Bulwark.Cli.Commands;
+
+/// <summary>
+/// <c>bulwark gateway --config FILE</c> runs the gateway in-process; <c>bulwark keys create|list|revoke</c> and
+/// <c>bulwark audit query</c> work on the gateway's SQLite database (named by the config, or <c>--database</c>), also
+/// while the gateway runs. Key secrets are printed once, on stdout, at creation.
+/// </summary>
+internal static class GatewayCommand
+{
+    private static readonly Option<string?> Config = new("--config", "-c") { Description = "Gateway config YAML (its 'database' is used)" };
+    private static readonly Option<string?> Database = new("--database") { Description = "The gateway's SQLite database, instead of --config" };
+    private static readonly Option<bool> Json = new("--json") { Description = "Machine output (JSON) on stdout" };
+
+    public static IEnumerable<Command> Create(IAnsiConsole stdout, TextWriter rawStdout, TextWriter stderr)
+    {
+        var serve = new Command("gateway", "Run the guardrail gateway: an OpenAI-compatible proxy enforcing guards, keys, limits and audit (docs/gateway.md)");
+        var serveConfig = new Option<string>("--config", "-c") { Description = "Gateway config YAML (samples/gateway/gateway.yaml)", Required = true };
+        serve.Options.Add(serveConfig);
+        serve.SetAction(async (parse, cancellationToken) =>
+        {
+            await GatewayApp.RunAsync(parse.GetValue(serveConfig)!, cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Clean;
+        });
+        return [serve, Keys(stdout, rawStdout, stderr), Audit(stdout, rawStdout)];
+    }
+
+    private static Command Keys(IAnsiConsole stdout, TextWriter rawStdout, TextWriter stderr)
+    {
+        var team = new Option<string>("--team") { Description = "Team the key belongs to (audit and reports group by it)", Required = true };
+        var models = new Option<string?>("--models") { Description = "Comma-separated models the key may call (default: every configured model)" };
+        var rpm = new Option<int?>("--rpm") { Description = "Requests per minute (default: the gateway's limits.default-rpm)" };
+        var tpm = new Option<int?>("--tpm") { Description = "Model tokens per minute (default: unlimited)" };
+        var create = new Command("create", "Create a virtual key; the key is printed once, on stdout, and stored only as a SHA-256 hash") { Config, Database, team, models, rpm, tpm, Json };
+        create.SetAction(parse =>
+        {
+            foreach (var (name, value) in new[] { ("--rpm", parse.GetValue(rpm)), ("--tpm", parse.GetValue(tpm)) })
+            {
+                if (value is < 1) throw new BulwarkInputException($"{name} must be at least 1 (got {value})");
+            }
+            var teamName = parse.GetValue(team)!.Trim();
+            if (teamName.Length == 0) throw new BulwarkInputException("--team must not be empty");
+            var allowed = (parse.GetValue(models) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var created = Store(parse).Create(teamName, allowed, parse.GetValue(rpm), parse.GetValue(tpm));
+            if (parse.GetValue(Json))
+            {
+                var json = KeyJson(created.Key);
+                json["key"] = created.Secret;
+                rawStdout.WriteLine(json.ToJsonString());
+            }
+            else
+            {
+                rawStdout.WriteLine(created.Secret);
+                stderr.WriteLine($"bulwark: created {created.Key.Id} for team '{teamName}'; the key above is shown only now: store it, Bulwark keeps only its hash");
+            }
+            return ExitCodes.Clean;
+        });
+
+        var all = new Option<bool>("--all") { Description = "Include revoked keys" };
+        var list = new Command("list", "List virtual keys (ids, teams, models, limits; never the keys)") { Config, Database, all, Json };
+        list.SetAction(parse =>
+        {
+            var keys = Store(parse).List(parse.GetValue(all));
+            if (parse.GetValue(Json))
+            {
+                foreach (var key in keys) rawStdout.WriteLine(KeyJson(key).ToJsonString());
+                return ExitCodes.Clean;
+            }
+            var table = new Table().AddColumns("id", "team", "models", "rpm", "tpm", "created", "revoked");
+            foreach (var k in keys)
+            {
+                table.AddRow(Markup.Escape(k.Id), Markup.Escape(k.Team), Markup.Escape(k.Models.Count == 0 ? "(all)" : string.Join(',', k.Models)),
+                    k.RequestsPerMinute?.ToString(CultureInfo.InvariantCulture) ?? "-", k.TokensPerMinute?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                    k.Created.ToString("u", CultureInfo.InvariantCulture), k.Revoked?.ToString("u", CultureInfo.InvariantCulture) ?? "");
+            }
+            stdout.Write(table);
+            return ExitCodes.Clean;
+        });
+
+        var id = new Argument<string>("id") { Description = "The key's id (key_…), as 'keys list' shows it" };
+        var revoke = new Command("revoke", "Revoke a virtual key; the gateway refuses it from the next request") { Config, Database, id };
+        revoke.SetAction(parse =>
+        {
+            var keyId = parse.GetValue(id)!;
+            if (!Store(parse).Revoke(keyId)) throw new BulwarkInputException($"no active key '{keyId}' (see 'bulwark keys list')");
+            stderr.WriteLine($"bulwark: revoked {keyId}");
+            return ExitCodes.Clean;
+        });
+        return new Command("keys", "Gateway virtual keys: create, list, revoke") { create, list, revoke };
+    }
+
+    private static Command Audit(IAnsiConsole stdout, TextWriter rawStdout)
+    {
+        var since = new Option<string?>("--since") { Description = "Only records since: a duration back from now (30m, 24h, 7d) or a UTC time (2025-01-31T12:00:00Z)" };
+        var key = new Option<string?>("--key") { Description = "Only this key id (key_…)" };
+        var rule = new Option<string?>("--rule") { Description = "Only records where this rule id hit" };
+        var limit = new Option<int>("--limit") { Description = "At most this many records, newest first", DefaultValueFactory = _ => 100 };
+        var query = new Command("query", "Search the gateway's audit trail (one record per request)") { Config, Database, since, key, rule, limit, Json };
+        query.SetAction(parse =>
+        {
+            var records = new AuditStore(Open(parse)).Query(new AuditQuery(Since(parse.GetValue(since)), parse.GetValue(key), parse.GetValue(rule), parse.GetValue(limit)));
+            if (parse.GetValue(Json))
+            {
+                foreach (var record in records) rawStdout.WriteLine(JsonSerializer.Serialize(record, AuditJson));
+                return ExitCodes.Clean;
+            }
+            var table = new Table().AddColumns("time (UTC)", "key", "team", "model", "status", "ms", "tokens", "verdict", "rules", "error");
+            foreach (var r in records)
+            {
+                table.AddRow(r.Time.ToString("u", CultureInfo.InvariantCulture), r.KeyId ?? "-", Markup.Escape(r.Team ?? "-"), Markup.Escape(r.Model ?? "-"),
+                    r.Status.ToString(CultureInfo.InvariantCulture), r.LatencyMs.ToString("0.#", CultureInfo.InvariantCulture), r.TotalTokens?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                    r.Verdict, Markup.Escape(string.Join(' ', r.Rules)), Markup.Escape(r.Error ?? ""));
+            }
+            stdout.Write(table);
+            return ExitCodes.Clean;
+        });
+        return new Command("audit", "The gateway's audit trail") { query };
+    }
+
+    private static readonly JsonSerializerOptions AuditJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private static JsonObject KeyJson(VirtualKey key) => new()
+    {
+        ["id"] = key.Id,
+        ["team"] = key.Team,
+        ["models"] = new JsonArray([.. key.Models.Select(m => JsonValue.Create(m))]),
+        ["rpm"] = key.RequestsPerMinute,
+        ["tpm"] = key.TokensPerMinute,
+        ["created"] = key.Created,
+        ["revoked"] = key.Revoked,
+    };
+
+    private static KeyStore Store(ParseResult parse) => new(Open(parse), TimeProvider.System);
+
+    private static GatewayDatabase Open(ParseResult parse)
+    {
+        var path = parse.GetValue(Database) ?? (parse.GetValue(Config) is { } config ? GatewayConfigLoader.LoadDatabasePath(config)
+            : throw new BulwarkInputException("name the gateway's database: --config gateway.yaml or --database FILE"));
+        return GatewayDatabase.Open(path);
+    }
+
+    internal static DateTimeOffset? Since(string? text)
+    {
+        if (text is null) return null;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)) return time;
+        if (text.Length > 1 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount >= 0)
+        {
+            TimeSpan? back = text[^1] switch
+            {
+                'm' => TimeSpan.FromMinutes(amount),
+                'h' => TimeSpan.FromHours(amount),
+                'd' => TimeSpan.FromDays(amount),
+                _ => null,
+            };
+            if (back is { } span) return DateTimeOffset.UtcNow - span;
+        }
+        throw new BulwarkInputException($"--since must be a duration (30m, 24h, 7d) or a UTC time (2025-01-31T12:00:00Z) (got '{text}')");
+    }
+}

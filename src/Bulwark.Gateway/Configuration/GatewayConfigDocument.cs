@@ -1,0 +1,57 @@
+namespace Bulwark.Gateway.Configuration;
+
+// The YAML as written (hyphenated keys), before validation; schemas/gateway.schema.json describes the same shape.
+// Unknown keys are refused by the deserializer, with the line and column.
+
+internal sealed class GatewayConfigDocument
+{
+    public string? Listen { get; set; }
+    public string? Database { get; set; }
+    public List<UpstreamDocument>? Upstreams { get; set; }
+    public List<ModelDocument>? Models { get; set; }
+    public GuardsDocument? Guards { get; set; }
+    public LimitsDocument? Limits { get; set; }
+    public AuditDocument? Audit { get; set; }
+    public AdminDocument? Admin { get; set; }
+}
+
+internal sealed class UpstreamDocument
+{
+    public string? Name { get; set; }
+    public string? Kind { get; set; }
+    public string? BaseUrl { get; set; }
+    public string? ApiKey { get; set; }
+    public string? ApiVersion { get; set; }
+}
+
+internal sealed class ModelDocument
+{
+    public string? Name { get; set; }
+    public string? Upstream { get; set; }
+    public string? UpstreamModel { get; set; }
+}
+
+internal sealed class GuardsDocument
+{
+    public string? Policy { get; set; }
+    public bool? Pseudonymize { get; set; }
+    public bool? Canary { get; set; }
+    public int? StreamHoldBack { get; set; }
+}
+
+internal sealed class LimitsDocument
+{
+    public long? MaxBodyBytes { get; set; }
+    public string? UpstreamTimeout { get; set; }
+    public int? DefaultRpm { get; set; }
+}
+
+internal sealed class AuditDocument
+{
+    public string? PromptExcerpt { get; set; }
+}
+
+internal sealed class AdminDocument
+{
+    public string? Credential { get; set; }
+}

@@ -1,0 +1,196 @@
+using System.Globalization;
+using Bulwark.Kernel;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Bulwark.Gateway.Configuration;
+
+/// <summary>
+/// Reads and validates gateway.yaml. Every mistake is collected and reported at once, each naming its key
+/// (<c>gateway.yaml: upstreams[0].base-url: …</c>), as one <see cref="BulwarkInputException"/> (exit code 2 in the CLI).
+/// Relative paths are resolved against the config file's folder; <c>env:VAR</c> values are read from the environment.
+/// </summary>
+public static class GatewayConfigLoader
+{
+    public const long MaxConfigBytes = 1024 * 1024;
+
+    private static readonly IDeserializer Deserializer = new DeserializerBuilder().WithNamingConvention(HyphenatedNamingConvention.Instance).Build();
+
+    private static readonly Dictionary<string, UpstreamKind> Kinds = new(StringComparer.Ordinal)
+    {
+        ["openai-compatible"] = UpstreamKind.OpenAICompatible,
+        ["openai"] = UpstreamKind.OpenAI,
+        ["azure-openai"] = UpstreamKind.AzureOpenAI,
+        ["anthropic"] = UpstreamKind.Anthropic,
+    };
+
+    public static GatewayOptions LoadFile(string path)
+    {
+        string yaml;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists) throw new BulwarkInputException($"gateway config '{path}' does not exist");
+            if (info.Length > MaxConfigBytes) throw new BulwarkInputException($"{path}: gateway config is over the {MaxConfigBytes:N0}-byte limit");
+            yaml = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BulwarkInputException($"cannot read gateway config '{path}': {e.Message}", e);
+        }
+        return Parse(yaml, path, Path.GetDirectoryName(Path.GetFullPath(path))!, Environment.GetEnvironmentVariable);
+    }
+
+    /// <summary>Only the database path, for commands that manage keys and audit without serving (no upstream credentials needed).</summary>
+    public static string LoadDatabasePath(string path)
+    {
+        var document = Read(File.Exists(path) ? File.ReadAllText(path) : throw new BulwarkInputException($"gateway config '{path}' does not exist"), path);
+        return Resolve(Path.GetDirectoryName(Path.GetFullPath(path))!, document.Database ?? DefaultDatabase);
+    }
+
+    private const string DefaultDatabase = "bulwark-gateway.db";
+
+    public static GatewayOptions Parse(string yaml, string source, string baseDirectory, Func<string, string?> environment)
+    {
+        var document = Read(yaml, source);
+        var errors = new List<string>();
+
+        var listen = document.Listen ?? "http://127.0.0.1:8080";
+        if (!Uri.TryCreate(listen, UriKind.Absolute, out var listenUri) || listenUri.Scheme is not ("http" or "https"))
+            errors.Add($"listen: must be an http(s) URL such as http://127.0.0.1:8080 (got '{listen}')");
+
+        var upstreams = Upstreams(document.Upstreams, errors, environment);
+        var routes = Routes(document.Models, upstreams, errors);
+
+        var guards = document.Guards ?? new GuardsDocument();
+        var holdBack = guards.StreamHoldBack ?? Usage.StreamingOutputGuard.DefaultHoldBack;
+        if (holdBack is < 64 or > 65536) errors.Add($"guards.stream-hold-back: must be between 64 and 65536 characters (got {holdBack})");
+        string? policyPath = null;
+        if (guards.Policy is { Length: > 0 } policy)
+        {
+            policyPath = Resolve(baseDirectory, policy);
+            if (!File.Exists(policyPath)) errors.Add($"guards.policy: file '{policyPath}' does not exist");
+        }
+
+        var limits = document.Limits ?? new LimitsDocument();
+        var maxBody = limits.MaxBodyBytes ?? GatewayOptions.DefaultMaxBodyBytes;
+        if (maxBody is < 1024 or > 256L * 1024 * 1024) errors.Add($"limits.max-body-bytes: must be between 1024 and 268435456 (got {maxBody})");
+        var timeout = GatewayOptions.DefaultUpstreamTimeout;
+        if (limits.UpstreamTimeout is { } text && !TryDuration(text, out timeout))
+            errors.Add($"limits.upstream-timeout: must be a duration such as 500ms, 30s or 2m (got '{text}')");
+        if (limits.DefaultRpm is < 1) errors.Add($"limits.default-rpm: must be at least 1 (got {limits.DefaultRpm})");
+
+        var excerpt = PromptExcerptMode.None;
+        switch (document.Audit?.PromptExcerpt)
+        {
+            case null or "none": break;
+            case "hashed": excerpt = PromptExcerptMode.Hashed; break;
+            case "redacted": excerpt = PromptExcerptMode.Redacted; break;
+            case var other: errors.Add($"audit.prompt-excerpt: must be none, hashed or redacted (got '{other}')"); break;
+        }
+
+        string? admin = null;
+        if (document.Admin?.Credential is { } credential)
+        {
+            if (!credential.StartsWith("env:", StringComparison.Ordinal)) errors.Add("admin.credential: must name an environment variable (env:VAR); an admin secret does not belong in a file");
+            else admin = Secret(credential, "admin.credential", errors, environment);
+            if (admin is { Length: < 16 }) errors.Add("admin.credential: the admin credential must be at least 16 characters");
+        }
+
+        if (errors.Count > 0) throw new BulwarkInputException($"{source}: invalid gateway config:\n  " + string.Join("\n  ", errors));
+        return new GatewayOptions(listen, upstreams, routes,
+            new GuardOptions(policyPath, guards.Pseudonymize ?? false, guards.Canary ?? true, holdBack),
+            new LimitOptions(maxBody, timeout, limits.DefaultRpm),
+            Resolve(baseDirectory, document.Database ?? DefaultDatabase), excerpt, admin);
+    }
+
+    private static GatewayConfigDocument Read(string yaml, string source)
+    {
+        try
+        {
+            return Deserializer.Deserialize<GatewayConfigDocument?>(yaml) ?? throw new BulwarkInputException($"{source}: gateway config is empty");
+        }
+        catch (YamlException e)
+        {
+            var inner = e.InnerException is null ? "" : $" ({e.InnerException.Message})";
+            throw new BulwarkInputException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid gateway config: {e.Message}{inner}", e);
+        }
+    }
+
+    private static Dictionary<string, UpstreamOptions> Upstreams(List<UpstreamDocument>? documents, List<string> errors, Func<string, string?> environment)
+    {
+        var upstreams = new Dictionary<string, UpstreamOptions>(StringComparer.Ordinal);
+        if (documents is not { Count: > 0 }) errors.Add("upstreams: at least one upstream is required");
+        foreach (var (u, i) in (documents ?? []).Select((u, i) => (u, i)))
+        {
+            var at = $"upstreams[{i}]";
+            if (string.IsNullOrWhiteSpace(u.Name)) { errors.Add($"{at}.name: required"); continue; }
+            if (upstreams.ContainsKey(u.Name)) errors.Add($"{at}.name: '{u.Name}' is used twice");
+            if (u.Kind is null || !Kinds.TryGetValue(u.Kind, out var kind))
+            {
+                errors.Add($"{at}.kind: must be one of {string.Join(", ", Kinds.Keys)} (got '{u.Kind}')");
+                continue;
+            }
+            if (kind == UpstreamKind.Anthropic) errors.Add($"{at}.kind: anthropic upstreams are not supported yet (route Claude through an OpenAI-compatible endpoint for now)");
+            if (!Uri.TryCreate(u.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(baseUrl.Query))
+            {
+                errors.Add($"{at}.base-url: must be an http(s) URL without a query, such as https://api.openai.com/v1 (got '{u.BaseUrl}')");
+                continue;
+            }
+            var key = u.ApiKey is null ? null : Secret(u.ApiKey, $"{at}.api-key", errors, environment);
+            if (key is null && u.ApiKey is null && kind is UpstreamKind.OpenAI or UpstreamKind.AzureOpenAI) errors.Add($"{at}.api-key: required for {u.Kind} (a key, or env:VAR)");
+            if (kind == UpstreamKind.AzureOpenAI && string.IsNullOrWhiteSpace(u.ApiVersion)) errors.Add($"{at}.api-version: required for azure-openai (such as 2024-10-21)");
+            if (kind != UpstreamKind.AzureOpenAI && u.ApiVersion is not null) errors.Add($"{at}.api-version: only azure-openai takes an api-version");
+            upstreams[u.Name] = new UpstreamOptions(u.Name, kind, WithTrailingSlash(baseUrl), key, u.ApiVersion);
+        }
+        return upstreams;
+    }
+
+    private static Dictionary<string, ModelRoute> Routes(List<ModelDocument>? documents, Dictionary<string, UpstreamOptions> upstreams, List<string> errors)
+    {
+        var routes = new Dictionary<string, ModelRoute>(StringComparer.Ordinal);
+        if (documents is not { Count: > 0 }) errors.Add("models: at least one model route is required");
+        foreach (var (m, i) in (documents ?? []).Select((m, i) => (m, i)))
+        {
+            var at = $"models[{i}]";
+            if (string.IsNullOrWhiteSpace(m.Name)) { errors.Add($"{at}.name: required"); continue; }
+            if (routes.ContainsKey(m.Name)) errors.Add($"{at}.name: model '{m.Name}' is routed twice");
+            if (m.Upstream is null || !upstreams.ContainsKey(m.Upstream))
+                errors.Add($"{at}.upstream: must name an upstream ({string.Join(", ", upstreams.Keys)}) (got '{m.Upstream}')");
+            routes[m.Name] = new ModelRoute(m.Name, m.Upstream ?? "", string.IsNullOrWhiteSpace(m.UpstreamModel) ? m.Name : m.UpstreamModel);
+        }
+        return routes;
+    }
+
+    /// <summary>A literal value, or <c>env:VAR</c> read from the environment. Never echoes the value in an error.</summary>
+    private static string? Secret(string value, string key, List<string> errors, Func<string, string?> environment)
+    {
+        if (!value.StartsWith("env:", StringComparison.Ordinal)) return value;
+        var variable = value[4..];
+        if (variable.Length == 0) { errors.Add($"{key}: 'env:' needs a variable name"); return null; }
+        var resolved = environment(variable);
+        if (string.IsNullOrEmpty(resolved)) errors.Add($"{key}: environment variable {variable} is not set");
+        return resolved;
+    }
+
+    /// <summary>Durations as written in policies: <c>250ms</c>, <c>30s</c>, <c>2m</c>.</summary>
+    internal static bool TryDuration(string text, out TimeSpan duration)
+    {
+        duration = default;
+        (string suffix, double scale)[] units = [("ms", 1), ("s", 1000), ("m", 60_000)];
+        foreach (var (suffix, scale) in units)
+        {
+            if (!text.EndsWith(suffix, StringComparison.Ordinal)) continue;
+            if (!double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0 || value * scale > 3_600_000) return false;
+            duration = TimeSpan.FromMilliseconds(value * scale);
+            return true;
+        }
+        return false;
+    }
+
+    private static string Resolve(string baseDirectory, string path) => Path.GetFullPath(Path.Combine(baseDirectory, path));
+
+    // Without it, Uri combines "…/v1" + "chat/completions" into "…/chat/completions".
+    private static Uri WithTrailingSlash(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+}

@@ -1,0 +1,68 @@
+namespace Bulwark.Gateway.Configuration;
+
+/// <summary>The kinds of model provider the gateway can route to; they differ in path and credential header.</summary>
+public enum UpstreamKind
+{
+    /// <summary>Any server speaking OpenAI's wire format (vLLM, Ollama, LM Studio, llama.cpp): Bearer key, optional.</summary>
+    OpenAICompatible,
+
+    /// <summary>api.openai.com: Bearer key, required.</summary>
+    OpenAI,
+
+    /// <summary>Azure OpenAI: deployments in the path, <c>api-version</c> in the query, <c>api-key</c> header.</summary>
+    AzureOpenAI,
+
+    /// <summary>Anthropic's Messages API (accepted in config; routing OpenAI calls to it is not built yet).</summary>
+    Anthropic,
+}
+
+/// <summary>How much of a prompt an audit record keeps.</summary>
+public enum PromptExcerptMode
+{
+    /// <summary>Nothing: the default.</summary>
+    None,
+
+    /// <summary>A SHA-256 of the prompt sent upstream: equal prompts join, the text stays unreadable.</summary>
+    Hashed,
+
+    /// <summary>The first 200 characters as sent upstream, with every detected secret or PII value replaced by its type.</summary>
+    Redacted,
+}
+
+/// <summary>One model provider. The credential never leaves the gateway: it is not logged, audited or shown to clients.</summary>
+public sealed record UpstreamOptions(string Name, UpstreamKind Kind, Uri BaseUrl, string? ApiKey, string? ApiVersion)
+{
+    /// <summary>Keeps the credential out of anything that prints the record.</summary>
+    public override string ToString() => $"{Name} ({Kind}, {BaseUrl})";
+}
+
+/// <summary>A model name clients use, the upstream that serves it, and the name the upstream knows it by.</summary>
+public sealed record ModelRoute(string Model, string Upstream, string UpstreamModel);
+
+/// <summary>Where the guards come from and how the gateway applies them.</summary>
+/// <param name="PolicyPath">A guard policy YAML (docs/guards.md); null runs the embedded default policy.</param>
+/// <param name="Pseudonymize">Replace secrets and PII in prompts by placeholders upstream and restore them in the answer.</param>
+/// <param name="Canary">Plant a fresh canary token in the system prompt of each request (when the output policy checks canaries).</param>
+/// <param name="StreamHoldBack">Characters of a streamed answer held back for the output guards (default 1,024).</param>
+public sealed record GuardOptions(string? PolicyPath, bool Pseudonymize, bool Canary, int StreamHoldBack);
+
+/// <summary>Request limits. Defaults: 1 MiB bodies, 60 s upstream timeout, no per-key default rate.</summary>
+public sealed record LimitOptions(long MaxBodyBytes, TimeSpan UpstreamTimeout, int? DefaultRequestsPerMinute);
+
+/// <summary>The whole validated gateway configuration.</summary>
+public sealed record GatewayOptions(
+    string Listen,
+    IReadOnlyDictionary<string, UpstreamOptions> Upstreams,
+    IReadOnlyDictionary<string, ModelRoute> Routes,
+    GuardOptions Guards,
+    LimitOptions Limits,
+    string DatabasePath,
+    PromptExcerptMode PromptExcerpt,
+    string? AdminCredential)
+{
+    public const long DefaultMaxBodyBytes = 1024 * 1024;
+    public static readonly TimeSpan DefaultUpstreamTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Keeps the admin credential and upstream keys out of anything that prints the options.</summary>
+    public override string ToString() => $"gateway on {Listen}: {Upstreams.Count} upstream(s), {Routes.Count} model(s)";
+}

@@ -1,0 +1,53 @@
+using System.Net.Http.Headers;
+using Bulwark.Gateway.Configuration;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Bulwark.Gateway.Proxy;
+
+/// <summary>
+/// Shapes the forwarded request for one upstream and hands the upstream's response to the gateway instead of
+/// copying it: the client's virtual key and cookies never leave, the upstream's own credential is added in the header
+/// its kind expects, and the answer goes through the output guards before anything reaches the client.
+/// </summary>
+internal sealed class UpstreamTransformer(UpstreamOptions upstream, string operation, string upstreamModel, Func<HttpResponseMessage, Task> handleResponse) : HttpTransformer
+{
+    private static readonly string[] ClientOnlyHeaders = ["Authorization", "api-key", "x-api-key", "Cookie", "Accept-Encoding", "Proxy-Authorization"];
+
+    /// <summary>An exception the response handler threw (YARP would otherwise report it as a response-copy failure).</summary>
+    public Exception? HandlerFailure { get; private set; }
+
+    public bool ResponseHandled { get; private set; }
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+        foreach (var header in ClientOnlyHeaders) proxyRequest.Headers.Remove(header);
+        proxyRequest.RequestUri = Address(upstream, operation, upstreamModel);
+        if (upstream.ApiKey is not { Length: > 0 } key) return;
+        if (upstream.Kind == UpstreamKind.AzureOpenAI) proxyRequest.Headers.TryAddWithoutValidation("api-key", key);
+        else proxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        if (proxyResponse is null) return false; // YARP's error path: the forwarder reports it
+        ResponseHandled = true;
+        try
+        {
+            await handleResponse(proxyResponse).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            HandlerFailure = e;
+        }
+        return false; // the handler wrote the response; YARP must not copy the upstream body
+    }
+
+    /// <summary>The upstream URL of an OpenAI operation (<c>chat/completions</c>) for this upstream's kind.</summary>
+    public static Uri Address(UpstreamOptions upstream, string operation, string upstreamModel) => upstream.Kind switch
+    {
+        UpstreamKind.AzureOpenAI => new Uri(upstream.BaseUrl, $"openai/deployments/{Uri.EscapeDataString(upstreamModel)}/{operation}?api-version={Uri.EscapeDataString(upstream.ApiVersion!)}"),
+        _ => new Uri(upstream.BaseUrl, operation),
+    };
+}
