@@ -87,7 +87,8 @@ public sealed class GuardPipeline(IReadOnlyList<GuardStep> steps, bool logOnly =
         var task = Task.Run(() => guard.Inspect(text, context, deadline.Token), deadline.Token);
         try
         {
-            if (task.Wait(timeout, cancellationToken)) return task.Result;
+            // A guard that saw the deadline's token may return early with partial hits: that is a timeout too.
+            if (task.Wait(timeout, cancellationToken) && !deadline.IsCancellationRequested) return task.Result;
         }
         catch (AggregateException e) when (e.InnerExceptions.Count == 1)
         {
