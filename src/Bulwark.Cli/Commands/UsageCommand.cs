@@ -18,8 +18,7 @@ internal static class UsageCommand
         {
             var catalog = CommonOptions.LoadCatalog(parse);
             var prompts = parse.GetValue(data)!.SelectMany(LabeledPromptReader.Read).ToList();
-            var classifier = new PromptAttackClassifier(catalog.Rules, model: null);
-            var trainer = new PromptAttackTrainer(classifier);
+            var trainer = new PromptAttackTrainer(catalog.Rules);
             var features = trainer.Featurize(prompts);
             var model = trainer.Train(prompts, features, Enumerable.Range(0, prompts.Count).ToArray(), new PromptAttackTrainer.Options { Seed = parse.GetValue(seed) });
             model.Save(parse.GetValue(output)!);

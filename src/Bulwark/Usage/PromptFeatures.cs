@@ -30,8 +30,14 @@ public static class PromptFeatures
     {
         uint previousWord = 0;
         var wordStart = -1;
+        var lines = new LineShapes();
         for (var i = 0; i <= text.Length; i++)
         {
+            if (i < text.Length && lines.Starts(text, i) is { } transition)
+            {
+                Add(features, transition);
+                positions?.Add(i);
+            }
             var inWord = i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '\'');
             if (inWord)
             {
@@ -46,6 +52,7 @@ public static class PromptFeatures
                 var wordHash = Hash(word, 0x811C9DC5);
                 Add(features, wordHash);
                 if (previousWord != 0) Add(features, Mix(previousWord, wordHash));
+                if (lines.TakeFirstWord() is { } context) Add(features, Mix(context, wordHash));
                 previousWord = wordHash;
                 AddCharacterGrams(features, word);
                 wordStart = -1;
@@ -63,7 +70,52 @@ public static class PromptFeatures
             {
                 for (var k = before; k < features.Count; k++) positions.Add(at);
             }
+            if (i < text.Length && text[i] == '\n') lines.End();
         }
+    }
+
+    /// <summary>
+    /// The shape of each line (table row, code, prose, other) and of the line before it. An instruction inside a
+    /// document is a prose line after table rows, code or other prose; the same words as a prompt of their own
+    /// follow the start of the text. Emits a (previous shape, shape) feature at each line's first character and a
+    /// (previous shape, first word) feature at its first word: two features a line.
+    /// </summary>
+    private struct LineShapes
+    {
+        private int _previous; // 0 = start of the text
+        private int _current;  // 0 = no content yet on this line
+        private bool _wordPending;
+
+        public uint? Starts(ReadOnlySpan<char> text, int i)
+        {
+            if (_current != 0 || char.IsWhiteSpace(text[i])) return null;
+            _current = text[i] switch
+            {
+                '|' => 1,
+                '`' or '{' or '}' or '<' or '#' or '/' or '@' => 2,
+                _ when char.IsLetter(text[i]) && (i < 4 || text[i - 4] != ' ' || text[i - 1] != ' ') => 3,
+                _ when char.IsLetter(text[i]) => 2, // indented code
+                _ => 4,
+            };
+            _wordPending = _current == 3;
+            return Finish(ShapeSeed + (uint)(_previous * 8 + _current));
+        }
+
+        public uint? TakeFirstWord()
+        {
+            if (!_wordPending) return null;
+            _wordPending = false;
+            return ShapeSeed * (uint)(_previous + 1);
+        }
+
+        public void End()
+        {
+            if (_current != 0) _previous = _current;
+            _current = 0;
+            _wordPending = false;
+        }
+
+        private const uint ShapeSeed = 0x6A09E667;
     }
 
     /// <summary>Features of the whole window: heuristic rule hits, obfuscation signals, a length bucket.</summary>
