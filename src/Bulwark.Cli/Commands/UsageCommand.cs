@@ -9,7 +9,7 @@ internal static class UsageCommand
 {
     public static Command Create(IAnsiConsole stderr)
     {
-        var data = new Option<string[]>("--data") { Description = "Labelled JSON lines (text, is_attack, source_dataset); repeatable", Required = true, Arity = ArgumentArity.OneOrMore };
+        var data = new Option<string[]>("--data") { Description = "Labelled JSON lines (text, is_attack, source_dataset, optional category); repeatable, e.g. the combined evaluation set and eval/data/authored-prompts.jsonl", Required = true, Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--output", "-o") { Description = "Where to write the model", DefaultValueFactory = _ => "src/Bulwark/Usage/prompt-attack.model" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => new PromptAttackTrainer.Options().Seed };
         var train = new Command("train", "Train the prompt-attack classifier on labelled prompts") { data, output, seed };

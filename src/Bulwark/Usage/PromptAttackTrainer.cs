@@ -5,10 +5,16 @@ using Bulwark.Text;
 namespace Bulwark.Usage;
 
 /// <summary>
-/// One labelled prompt for training or evaluation. <paramref name="IsHarmful"/> marks a negative that is a plainly
-/// harmful request (no jailbreak wrapper): not an attack, but not a benign prompt for the false-positive rate either.
+/// One labelled prompt for training or evaluation, with its dataset category when known: <c>harmful_request</c> is a
+/// negative that is a plainly harmful ask (not an attack, but not a benign prompt for the false-positive rate either);
+/// <c>indirect_prompt_injection</c> is a document with an instruction hidden in it.
 /// </summary>
-public sealed record LabeledPrompt(string Text, bool IsAttack, string Source, bool IsHarmful = false);
+public sealed record LabeledPrompt(string Text, bool IsAttack, string Source, string Category = "")
+{
+    public bool IsHarmful => !IsAttack && Category == "harmful_request";
+
+    public bool IsIndirect => IsAttack && Category == "indirect_prompt_injection";
+}
 
 /// <summary>
 /// Trains the prompt-attack model: logistic regression with AdaGrad over hashed features, a fixed seed, classes
@@ -44,6 +50,9 @@ public sealed class PromptAttackTrainer
         /// that its clean copies show; teaching that context as an attack flags them). 2: always the whole text too.
         /// </summary>
         public int AttackWhole { get; init; } = 1;
+
+        /// <summary>How many of a benign prompt's worst windows train as negatives each epoch.</summary>
+        public int BenignWindows { get; init; } = 3;
 
         /// <summary>Average the weights over the second half of the epochs (smoother, less seed-dependent).</summary>
         public bool Average { get; init; } = true;
@@ -116,12 +125,14 @@ public sealed class PromptAttackTrainer
                 if (label == 0)
                 {
                     learner.Step(sample, sample.Windows[0], 0, weights[row]);
-                    var worst = sample.Worst(learner.W, learner.Bias);
-                    if (worst > 0) learner.Step(sample, sample.Windows[worst], 0, weights[row]);
+                    foreach (var worst in sample.Worst(learner.W, learner.Bias, options.BenignWindows))
+                    {
+                        if (worst > 0) learner.Step(sample, sample.Windows[worst], 0, weights[row]);
+                    }
                     continue;
                 }
                 var allowed = suspects[row];
-                var whole = options.AttackWhole == 2 || (options.AttackWhole == 1 && allowed is null);
+                var whole = !prompts[row].IsIndirect && (options.AttackWhole == 2 || (options.AttackWhole == 1 && allowed is null));
                 if (whole) learner.Step(sample, sample.Windows[0], 1, weights[row]);
                 var suspect = sample.Worst(learner.W, learner.Bias, allowed);
                 if (suspect > 0 || (suspect == 0 && !whole)) learner.Step(sample, sample.Windows[suspect], 1, weights[row]);
@@ -168,7 +179,7 @@ public sealed class PromptAttackTrainer
         {
             var windows = samples[row].Windows;
             var allowed = windows.Select((w, i) => !benign.Contains(w.Key)).ToArray();
-            if (allowed.Skip(1).All(a => a)) continue;
+            if (allowed.Skip(1).All(a => a) && !prompts[row].IsIndirect) continue;
             allowed[0] = false;
             result[row] = allowed.Any(a => a) ? allowed : null;
         }

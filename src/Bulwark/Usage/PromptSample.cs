@@ -39,6 +39,15 @@ public sealed class PromptSample((int Slot, float Value)[] tokens, PromptSample.
         return best;
     }
 
+    /// <summary>The <paramref name="count"/> windows with the highest margins, worst first.</summary>
+    public IEnumerable<int> Worst(float[] w, double bias, int count)
+    {
+        if (count == 1) return [Worst(w, bias)];
+        var margins = new double[Windows.Length];
+        for (var i = 0; i < Windows.Length; i++) margins[i] = Margin(w, bias, Windows[i]);
+        return Enumerable.Range(0, Windows.Length).OrderByDescending(i => margins[i]).Take(count);
+    }
+
     public static ulong KeyOf(ReadOnlySpan<(int Slot, float Value)> tokens)
     {
         var key = 14695981039346656037UL;
