@@ -55,7 +55,7 @@ public static class PromptAttackEvaluation
 
         // In distribution: every fifth row (by a seeded shuffle) is held out.
         var (train, test) = Split(rows.Count);
-        var model = trainer.Train(prompts, features, [.. train, .. extra], Options);
+        var model = trainer.Train(prompts, features, train, Options, extra);
         var classifier = new PromptAttackClassifier(rules, model);
         var scores = new float[rows.Count];
         Parallel.ForEach(test, i => scores[i] = classifier.Classify(rows[i].Text).Score);
@@ -73,9 +73,9 @@ public static class PromptAttackEvaluation
         foreach (var (group, strict) in runs.Where(r => OnlySources is null || OnlySources.Contains(r.Group)))
         {
             var held = Enumerable.Range(0, rows.Count).Where(i => rows[i].Source == group).ToArray();
-            var rest = Enumerable.Range(0, rows.Count).Where(i => rows[i].Source != group)
-                .Concat(extra.Where(i => !strict || !prompts[i].Source.StartsWith(AuthoredData.InjectionSourcePrefix, StringComparison.Ordinal))).ToArray();
-            var groupModel = trainer.Train(prompts, features, rest, Options);
+            var rest = Enumerable.Range(0, rows.Count).Where(i => rows[i].Source != group).ToArray();
+            var augment = extra.Where(i => !strict || !prompts[i].Source.StartsWith(AuthoredData.InjectionSourcePrefix, StringComparison.Ordinal)).ToArray();
+            var groupModel = trainer.Train(prompts, features, rest, Options, augment);
             var groupClassifier = new PromptAttackClassifier(rules, groupModel);
             var groupScores = new float[rows.Count];
             Parallel.ForEach(held, i => groupScores[i] = groupClassifier.Classify(rows[i].Text).Score);
@@ -85,6 +85,15 @@ public static class PromptAttackEvaluation
                 held.Count(i => rows[i].Category == "benign"), held.Count(i => rows[i].Category == "benign" && groupScores[i] >= t),
                 held.Count(i => rows[i].Category == "harmful_request"), held.Count(i => rows[i].Category == "harmful_request" && groupScores[i] >= t)));
             log?.Invoke($"left out {groups[^1]}");
+            if (Environment.GetEnvironmentVariable("BULWARK_DEBUG") is not null)
+            {
+                foreach (var i in held.Where(i => !rows[i].IsAttack && groupScores[i] >= t).OrderByDescending(i => groupScores[i]).Take(15))
+                {
+                    var text = PromptText.Prepare(rows[i].Text).Text;
+                    var (start, length) = PromptWindows.Of(text)[features[i].Worst(groupModel.Weights, groupModel.Bias)];
+                    log?.Invoke($"  flagged {groupScores[i]:0.000}: {text.Substring(start, Math.Min(length, 160)).ReplaceLineEndings(" ")}");
+                }
+            }
             if (strict) continue;
             foreach (var i in held)
             {
@@ -108,8 +117,8 @@ public static class PromptAttackEvaluation
     }
 
     /// <summary>
-    /// For tuning without touching the test rows: the in-distribution training part split again (a quarter held out
-    /// by another seed); prints the curve and per-category recall on that inner validation share.
+    /// For tuning without touching the test rows: 4-fold cross-validation inside the in-distribution training part;
+    /// prints the pooled curve and per-category recall (the last fold's debugging details with BULWARK_DEBUG).
     /// </summary>
     public static CurveSummary Tune(string sharedRoot, Action<string> log)
     {
@@ -123,15 +132,22 @@ public static class PromptAttackEvaluation
         var (outer, _) = Split(rows.Count);
         var random = new Random(11);
         var order = outer.OrderBy(_ => random.Next()).ToArray();
-        var validation = order.Where((_, i) => i % 4 == 0).ToArray();
-        var train = order.Where((_, i) => i % 4 != 0).Concat(Enumerable.Range(rows.Count, authored.Count)).ToArray();
-        var model = trainer.Train(prompts, features, train, Options);
-        var classifier = new PromptAttackClassifier(rules, model);
+        var validation = order;
         var scores = new float[rows.Count];
-        Parallel.ForEach(validation, i => scores[i] = classifier.Classify(rows[i].Text).Score);
-        var summary = Summarise(validation.Select(i => (scores[i], rows[i])).ToList(), model.Threshold);
+        var thresholds = new float[rows.Count];
+        PromptAttackModel model = null!;
+        for (var fold = 0; fold < 4; fold++)
+        {
+            var held = order.Where((_, i) => i % 4 == fold).ToArray();
+            var train = order.Where((_, i) => i % 4 != fold).ToArray();
+            model = trainer.Train(prompts, features, train, Options, Enumerable.Range(rows.Count, authored.Count).ToArray());
+            var classifier = new PromptAttackClassifier(rules, model);
+            Parallel.ForEach(held, i => scores[i] = classifier.Classify(rows[i].Text).Score);
+            foreach (var i in held) thresholds[i] = model.Threshold;
+        }
+        var summary = Summarise(validation.Select(i => (scores[i], rows[i])).ToList(), null, validation.Select(i => thresholds[i]).ToArray());
         foreach (var g in validation.GroupBy(i => rows[i].Category).OrderBy(g => g.Key, StringComparer.Ordinal))
-            log($"  {g.Key}: {g.Count(i => scores[i] >= model.Threshold)}/{g.Count()}");
+            log($"  {g.Key}: {g.Count(i => scores[i] >= thresholds[i])}/{g.Count()}");
         var negatives = validation.Where(i => rows[i].Category == "benign").Select(i => scores[i]).OrderDescending().ToArray();
         var cut = negatives[(int)(negatives.Length * 0.01)];
         foreach (var g in validation.Where(i => rows[i].IsAttack).GroupBy(i => rows[i].Category).OrderBy(g => g.Key, StringComparer.Ordinal))

@@ -95,14 +95,18 @@ public sealed class PromptAttackTrainer
         return new PromptSample([.. tokens], windows);
     }
 
-    public PromptAttackModel Train(IReadOnlyList<LabeledPrompt> prompts, PromptSample[] samples, IReadOnlyList<int> rows, Options? options = null)
+    /// <param name="trainOnly">
+    /// Rows that train but never enter the calibration share (authored augmentation: the threshold should be set on
+    /// prompts like those the model will meet).
+    /// </param>
+    public PromptAttackModel Train(IReadOnlyList<LabeledPrompt> prompts, PromptSample[] samples, IReadOnlyList<int> rows, Options? options = null, IReadOnlyList<int>? trainOnly = null)
     {
         options ??= new Options();
         var random = new Random(options.Seed);
         var shuffled = rows.OrderBy(_ => random.Next()).ToArray();
         var calibrationCount = (int)(shuffled.Length * options.CalibrationShare);
         var calibration = shuffled[..calibrationCount];
-        var training = shuffled[calibrationCount..];
+        int[] training = [.. shuffled[calibrationCount..], .. trainOnly ?? []];
 
         var weights = ExampleWeights(prompts, training, options);
         var suspects = Suspects(samples, prompts, training);
