@@ -54,6 +54,9 @@ public sealed class PromptAttackTrainer
         /// <summary>How many of a benign prompt's worst windows train as negatives each epoch.</summary>
         public int BenignWindows { get; init; } = 3;
 
+        /// <summary>How many suspect windows of an indirect injection train as attacks each epoch (instruction and payload).</summary>
+        public int InjectionWindows { get; init; } = 1;
+
         /// <summary>Average the weights over the second half of the epochs (smoother, less seed-dependent).</summary>
         public bool Average { get; init; } = true;
     }
@@ -138,8 +141,10 @@ public sealed class PromptAttackTrainer
                 var allowed = suspects[row];
                 var whole = !prompts[row].IsIndirect && (options.AttackWhole == 2 || (options.AttackWhole == 1 && allowed is null));
                 if (whole) learner.Step(sample, sample.Windows[0], 1, weights[row]);
-                var suspect = sample.Worst(learner.W, learner.Bias, allowed);
-                if (suspect > 0 || (suspect == 0 && !whole)) learner.Step(sample, sample.Windows[suspect], 1, weights[row]);
+                foreach (var suspect in sample.Worst(learner.W, learner.Bias, prompts[row].IsIndirect ? options.InjectionWindows : 1, allowed))
+                {
+                    if (suspect > 0 || !whole) learner.Step(sample, sample.Windows[suspect], 1, weights[row]);
+                }
             }
             if (options.Average && epoch >= options.Epochs / 2)
             {

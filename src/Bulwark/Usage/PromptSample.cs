@@ -39,13 +39,13 @@ public sealed class PromptSample((int Slot, float Value)[] tokens, PromptSample.
         return best;
     }
 
-    /// <summary>The <paramref name="count"/> windows with the highest margins, worst first.</summary>
-    public IEnumerable<int> Worst(float[] w, double bias, int count)
+    /// <summary>The <paramref name="count"/> allowed windows with the highest margins, worst first.</summary>
+    public IEnumerable<int> Worst(float[] w, double bias, int count, bool[]? allowed = null)
     {
-        if (count == 1) return [Worst(w, bias)];
+        if (count == 1) return Worst(w, bias, allowed) is var one and >= 0 ? [one] : [];
         var margins = new double[Windows.Length];
         for (var i = 0; i < Windows.Length; i++) margins[i] = Margin(w, bias, Windows[i]);
-        return Enumerable.Range(0, Windows.Length).OrderByDescending(i => margins[i]).Take(count);
+        return Enumerable.Range(0, Windows.Length).Where(i => allowed is null || allowed[i]).OrderByDescending(i => margins[i]).Take(count);
     }
 
     public static ulong KeyOf(ReadOnlySpan<(int Slot, float Value)> tokens)
