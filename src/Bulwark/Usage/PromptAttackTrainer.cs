@@ -19,9 +19,10 @@ public sealed record LabeledPrompt(string Text, bool IsAttack, string Source, st
 /// <summary>
 /// Trains the prompt-attack model: logistic regression with AdaGrad over hashed features, a fixed seed, classes
 /// balanced and large sources damped (weight 1/√n per source) so that no single data set decides the model.
-/// Each prompt trains on its whole text and, being scored later by its worst window, on that window too (the
-/// multiple-instance view: an attack document needs one bad window, a benign one must have none).
-/// A tenth of the data is held out to fit the Platt calibration and to set the threshold at
+/// Prompts are scored by their worst window, so they train that way too (the multiple-instance view: an attack
+/// document needs one bad window, a benign one must have none): a benign prompt on its whole text and its worst
+/// windows, an attack on its whole text and its worst window, an indirect injection only on its worst suspect window
+/// (the rest of it is innocent context). A tenth of the data is held out to fit the Platt calibration and to set the threshold at
 /// <see cref="Options.TargetFalsePositiveRate"/> on held-out benign prompts.
 /// </summary>
 public sealed class PromptAttackTrainer
