@@ -69,7 +69,10 @@ public sealed class PromptAttackTrainer
     {
         var pack = rules.Where(r => r.Family == PromptAttackClassifier.Family).ToList();
         _scorer = new PromptAttackClassifier(pack, model: null);
-        _rules = new TextDocumentScanner(new PatternEngine(pack), ScanLimits.Default, TimeProvider.System);
+        // A generous regex budget: under parallel featurisation a slow pattern could otherwise time out on one run
+        // and not the next, and training would not be reproducible.
+        var limits = ScanLimits.Default with { RegexTimeout = TimeSpan.FromSeconds(30) };
+        _rules = new TextDocumentScanner(new PatternEngine(pack, limits), limits, TimeProvider.System);
     }
 
     /// <summary>Features of every prompt, computed once and reused across folds.</summary>

@@ -31,11 +31,13 @@ public static class PromptFeatures
         uint previousWord = 0;
         var wordStart = -1;
         var lines = new LineShapes();
+        var lineOpen = false;
         for (var i = 0; i <= text.Length; i++)
         {
-            if (i < text.Length && lines.Starts(text, i) is { } transition)
+            if (!lineOpen && i < text.Length && !char.IsWhiteSpace(text[i]))
             {
-                Add(features, transition);
+                lineOpen = true;
+                Add(features, lines.Start(text, i));
                 positions?.Add(i);
             }
             var inWord = i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '\'');
@@ -52,7 +54,7 @@ public static class PromptFeatures
                 var wordHash = Hash(word, 0x811C9DC5);
                 Add(features, wordHash);
                 if (previousWord != 0) Add(features, Mix(previousWord, wordHash));
-                if (lines.TakeFirstWord() is { } context) Add(features, Mix(context, wordHash));
+                if (lines.WordPending) Add(features, Mix(lines.TakeFirstWord(), wordHash));
                 previousWord = wordHash;
                 AddCharacterGrams(features, word);
                 wordStart = -1;
@@ -70,7 +72,11 @@ public static class PromptFeatures
             {
                 for (var k = before; k < features.Count; k++) positions.Add(at);
             }
-            if (i < text.Length && text[i] == '\n') lines.End();
+            if (i < text.Length && text[i] == '\n')
+            {
+                lineOpen = false;
+                lines.End();
+            }
         }
     }
 
@@ -84,11 +90,12 @@ public static class PromptFeatures
     {
         private int _previous; // 0 = start of the text
         private int _current;  // 0 = no content yet on this line
-        private bool _wordPending;
 
-        public uint? Starts(ReadOnlySpan<char> text, int i)
+        public bool WordPending { get; private set; }
+
+        /// <summary>The line's first non-blank character is at <paramref name="i"/>: its transition feature.</summary>
+        public uint Start(ReadOnlySpan<char> text, int i)
         {
-            if (_current != 0 || char.IsWhiteSpace(text[i])) return null;
             _current = text[i] switch
             {
                 '|' => 1,
@@ -97,14 +104,13 @@ public static class PromptFeatures
                 _ when char.IsLetter(text[i]) => 2, // indented code
                 _ => 4,
             };
-            _wordPending = _current == 3;
+            WordPending = _current == 3;
             return Finish(ShapeSeed + (uint)(_previous * 8 + _current));
         }
 
-        public uint? TakeFirstWord()
+        public uint TakeFirstWord()
         {
-            if (!_wordPending) return null;
-            _wordPending = false;
+            WordPending = false;
             return ShapeSeed * (uint)(_previous + 1);
         }
 
@@ -112,7 +118,7 @@ public static class PromptFeatures
         {
             if (_current != 0) _previous = _current;
             _current = 0;
-            _wordPending = false;
+            WordPending = false;
         }
 
         private const uint ShapeSeed = 0x6A09E667;
