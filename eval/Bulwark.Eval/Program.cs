@@ -24,6 +24,21 @@ if (which == "poisoning")
 }
 if (which == "prompt-attacks")
 {
+    // Experiments: key=value overrides of the trainer options; "tune" runs the inner validation split only.
+    foreach (var setting in args.Skip(1).Where(a => a.Contains('=') && !a.StartsWith("sources=", StringComparison.Ordinal)))
+        PromptAttackEvaluation.Options = TrainerSettings.Apply(PromptAttackEvaluation.Options, setting);
+    if (args.Skip(1).FirstOrDefault(a => a.StartsWith("sources=", StringComparison.Ordinal)) is { } only)
+    {
+        PromptAttackEvaluation.OnlySources = only["sources=".Length..].Split(',').ToHashSet();
+        PromptAttackEvaluation.Run(shared, Console.Error.WriteLine);
+        return 0;
+    }
+    if (args.Contains("tune"))
+    {
+        var inner = PromptAttackEvaluation.Tune(shared, Console.Error.WriteLine);
+        Console.WriteLine($"inner validation: AUC {inner.RocAuc:0.000}, TPR@1% {inner.TprAt1:P1}, TPR@2% {inner.TprAt2:P1}, at threshold TPR {inner.TprAtThreshold:P1} FPR {inner.FprAtThreshold:P2}");
+        return 0;
+    }
     var attacks = PromptAttackEvaluation.Run(shared, Console.Error.WriteLine);
     File.WriteAllText(Path.Combine(results, "prompt-attacks.md"), PromptAttackEvaluation.ToMarkdown(attacks));
     Console.WriteLine($"prompt attacks: in distribution AUC {attacks.InDistribution.RocAuc:0.000}, TPR@1% {attacks.InDistribution.TprAt1:P1}; " +

@@ -30,8 +30,16 @@ public static class PromptFeatures
     {
         uint previousWord = 0;
         var wordStart = -1;
+        var lines = new LineShapes();
+        var lineOpen = false;
         for (var i = 0; i <= text.Length; i++)
         {
+            if (!lineOpen && i < text.Length && !char.IsWhiteSpace(text[i]))
+            {
+                lineOpen = true;
+                Add(features, lines.Start(text, i));
+                positions?.Add(i);
+            }
             var inWord = i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '\'');
             if (inWord)
             {
@@ -46,6 +54,7 @@ public static class PromptFeatures
                 var wordHash = Hash(word, 0x811C9DC5);
                 Add(features, wordHash);
                 if (previousWord != 0) Add(features, Mix(previousWord, wordHash));
+                if (lines.WordPending) Add(features, Mix(lines.TakeFirstWord(), wordHash));
                 previousWord = wordHash;
                 AddCharacterGrams(features, word);
                 wordStart = -1;
@@ -63,7 +72,56 @@ public static class PromptFeatures
             {
                 for (var k = before; k < features.Count; k++) positions.Add(at);
             }
+            if (i < text.Length && text[i] == '\n')
+            {
+                lineOpen = false;
+                lines.End();
+            }
         }
+    }
+
+    /// <summary>
+    /// The shape of each line (table row, code, prose, other) and of the line before it. An instruction inside a
+    /// document is a prose line after table rows, code or other prose; the same words as a prompt of their own
+    /// follow the start of the text. Emits a (previous shape, shape) feature at each line's first character and a
+    /// (previous shape, first word) feature at its first word: two features a line.
+    /// </summary>
+    private struct LineShapes
+    {
+        private int _previous; // 0 = start of the text
+        private int _current;  // 0 = no content yet on this line
+
+        public bool WordPending { get; private set; }
+
+        /// <summary>The line's first non-blank character is at <paramref name="i"/>: its transition feature.</summary>
+        public uint Start(ReadOnlySpan<char> text, int i)
+        {
+            _current = text[i] switch
+            {
+                '|' => 1,
+                '`' or '{' or '}' or '<' or '#' or '/' or '@' => 2,
+                _ when char.IsLetter(text[i]) && (i < 4 || text[i - 4] != ' ' || text[i - 1] != ' ') => 3,
+                _ when char.IsLetter(text[i]) => 2, // indented code
+                _ => 4,
+            };
+            WordPending = _current == 3;
+            return Finish(ShapeSeed + (uint)(_previous * 8 + _current));
+        }
+
+        public uint TakeFirstWord()
+        {
+            WordPending = false;
+            return ShapeSeed * (uint)(_previous + 1);
+        }
+
+        public void End()
+        {
+            if (_current != 0) _previous = _current;
+            _current = 0;
+            WordPending = false;
+        }
+
+        private const uint ShapeSeed = 0x6A09E667;
     }
 
     /// <summary>Features of the whole window: heuristic rule hits, obfuscation signals, a length bucket.</summary>

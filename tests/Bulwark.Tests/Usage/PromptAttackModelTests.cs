@@ -16,8 +16,7 @@ public class PromptAttackModelTests
     [Fact]
     public void Training_is_reproducible_and_separates_the_classes()
     {
-        var featurizer = new PromptAttackClassifier([], model: null);
-        var trainer = new PromptAttackTrainer(featurizer);
+        var trainer = new PromptAttackTrainer([]);
         var features = trainer.Featurize(Prompts);
         var rows = Enumerable.Range(0, Prompts.Length).ToArray();
         var first = trainer.Train(Prompts, features, rows);
@@ -33,7 +32,7 @@ public class PromptAttackModelTests
     {
         using var dir = new TempDirectory();
         var featurizer = new PromptAttackClassifier([], model: null);
-        var trainer = new PromptAttackTrainer(featurizer);
+        var trainer = new PromptAttackTrainer([]);
         var model = trainer.Train(Prompts, trainer.Featurize(Prompts), Enumerable.Range(0, Prompts.Length).ToArray());
         var path = dir.Combine("m.model");
         model.Save(path);
