@@ -1,0 +1,154 @@
+using System.Text.RegularExpressions;
+using Bulwark.Kernel;
+using Bulwark.Kernel.RulePacks;
+using Bulwark.Text;
+
+namespace Bulwark.Data.Pii;
+
+/// <summary>
+/// Runs patterns that have no literal to prefilter on (card numbers, national ids, phone numbers, e-mail
+/// addresses) only next to their anchor: a run of digits (with the separators numbers are written with) or an
+/// at sign. One vectorised search finds the anchors; a rule runs only on runs with at least its
+/// <c>min-digits</c>, on a short window around the run, so ordinary text and small numbers cost one pass.
+/// </summary>
+internal sealed class AnchoredPatternRecogniser : ITextRecogniser
+{
+    /// <summary>Digit: any digit run. AtSign: an @. DigitBesideWord: a digit run next to a capitalised word
+    /// ("12 Main", "Hauptstraße 5", "Box 77"), the shape of a house number, so small numbers in code stay cheap.</summary>
+    public enum Anchor { Digit, AtSign, DigitBesideWord }
+
+    private const int DefaultReach = 40;
+    private const int MaxRun = 96;
+
+    private readonly Entry[] _entries;
+    private readonly Anchor _anchor;
+    private readonly int _fewestDigits;
+
+    public AnchoredPatternRecogniser(IReadOnlyList<Rule> rules, Anchor anchor, TimeSpan timeout)
+    {
+        _anchor = anchor;
+        _entries = rules.Select(r => Entry.Create(r, timeout)).OrderBy(e => e.Rule.MinDigits).ToArray();
+        _fewestDigits = Math.Max(1, _entries.Min(e => e.Rule.MinDigits));
+    }
+
+    public void Recognise(string text, List<RecognisedSpan> results)
+    {
+        var scannedTo = new int[_entries.Length];
+        var span = text.AsSpan();
+        var position = 0;
+        while (position < text.Length)
+        {
+            var next = _anchor == Anchor.AtSign ? span[position..].IndexOf('@') : span[position..].IndexOfAnyInRange('0', '9');
+            if (next < 0) return;
+            var runStart = position + next;
+            var (runEnd, digits) = _anchor == Anchor.AtSign ? (runStart + 1, 0) : DigitRun(span, runStart);
+            position = runEnd;
+            if (_anchor != Anchor.AtSign && digits < _fewestDigits) continue;
+            if (_anchor == Anchor.DigitBesideWord && !BesideCapitalisedWord(span, runStart, runEnd)) continue;
+            for (var i = 0; i < _entries.Length; i++)
+            {
+                var entry = _entries[i];
+                if (entry.Rule.MinDigits > digits && _anchor != Anchor.AtSign) break; // sorted by min-digits
+                Run(text, entry, runStart, runEnd, ref scannedTo[i], results);
+            }
+        }
+    }
+
+    private static bool BesideCapitalisedWord(ReadOnlySpan<char> text, int start, int end)
+    {
+        // After: "12 Main", "12, Main", "12\nMain". Before: "Main 12", "Box 12", "Weg 12".
+        var after = end;
+        while (after < text.Length && after - end < 3 && text[after] is ' ' or ',' or '\n' or '\r' or '.') after++;
+        if (after > end && after + 1 < text.Length && char.IsUpper(text[after]) && char.IsLetter(text[after + 1])) return true;
+        var before = start;
+        while (before > 0 && start - before < 2 && text[before - 1] is ' ' or '\n') before--;
+        return before < start && before >= 2 && char.IsLetter(text[before - 1]) && char.IsLetter(text[before - 2]);
+    }
+
+    /// <summary>A run of digits joined by single separators ("4111 1111-1111", "(020) 7946 0958", "12/31/1990").</summary>
+    private static (int End, int Digits) DigitRun(ReadOnlySpan<char> text, int start)
+    {
+        int i = start, digits = 0, end = start;
+        while (i < text.Length && i - start < MaxRun)
+        {
+            var c = text[i];
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+                end = ++i;
+                continue;
+            }
+            if (c is ' ' or '-' or '.' or '/' or '(' or ')' or ':' && i + 1 < text.Length &&
+                (char.IsAsciiDigit(text[i + 1]) || (text[i + 1] is ' ' or '(' or '-' && i + 2 < text.Length && char.IsAsciiDigit(text[i + 2]))))
+            {
+                i++;
+                continue;
+            }
+            break;
+        }
+        return (end, digits);
+    }
+
+    private static void Run(string text, Entry entry, int runStart, int runEnd, ref int scannedTo, List<RecognisedSpan> results)
+    {
+        var rule = entry.Rule;
+        var reach = rule.Window > 0 ? rule.Window : DefaultReach;
+        if (scannedTo >= runEnd) return; // an earlier match of this rule already covers the run
+        var from = Math.Min(runStart, Math.Max(Math.Max(0, runStart - reach), scannedTo));
+        var to = Math.Min(text.Length, runEnd + reach);
+        if (!rule.Multiline)
+        {
+            var lineStart = text.AsSpan(from, runStart - from).LastIndexOf('\n');
+            if (lineStart >= 0) from += lineStart + 1;
+            var lineEnd = text.AsSpan(runEnd, to - runEnd).IndexOf('\n');
+            if (lineEnd >= 0) to = runEnd + lineEnd;
+        }
+        // Start the window on a word boundary, so a lookbehind cannot mistake the middle of a token for its start.
+        for (var back = 0; from > scannedTo && from > 0 && back < 64 && char.IsLetterOrDigit(text[from - 1]); back++) from--;
+        if (to <= from) return;
+        try
+        {
+            for (var m = entry.Regex.Match(text, from, to - from); m.Success; m = m.NextMatch())
+            {
+                if (m.Length == 0 || m.Index + m.Length <= runStart || m.Index >= runEnd) continue;
+                var (start, length) = entry.SecretGroup is { } g && m.Groups[g] is { Success: true } group ? (group.Index, group.Length) : (m.Index, m.Length);
+                if (!Accept(entry, text, m.Index, m.Index + m.Length, start, length)) continue;
+                results.Add(new RecognisedSpan(rule, start, start + length));
+                scannedTo = Math.Max(scannedTo, m.Index + m.Length);
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // A pathological window: skip it, keep scanning.
+        }
+    }
+
+    private static bool Accept(Entry entry, string text, int matchStart, int matchEnd, int start, int length)
+    {
+        var rule = entry.Rule;
+        var value = text.AsSpan(start, length);
+        if (!rule.AllowPlaceholders && PlaceholderFilter.IsPlaceholder(value)) return false;
+        if (entry.Validators.Length > 0)
+        {
+            var s = value.ToString();
+            foreach (var validator in entry.Validators)
+            {
+                if (!validator(s)) return false;
+            }
+        }
+        return rule.ContextWords.Count == 0 || ContextWords.Near(text, matchStart, matchEnd, rule.ContextWords, rule.ContextWithin);
+    }
+
+    private sealed record Entry(Rule Rule, Regex Regex, int? SecretGroup, Func<string, bool>[] Validators)
+    {
+        public static Entry Create(Rule rule, TimeSpan timeout)
+        {
+            var regex = PatternCompiler.Compile(rule.Pattern, timeout, rule.Id, rule.Source, compiled: true);
+            var group = regex.GroupNumberFromName(rule.SecretGroup);
+            var validators = rule.Validators.Select(name => ValueValidators.TryGet(name, out var v)
+                ? v
+                : throw new BulwarkInputException($"{rule.Source}: rule {rule.Id}: unknown validator '{name}'")).ToArray();
+            return new Entry(rule, regex, group >= 0 ? group : null, validators);
+        }
+    }
+}

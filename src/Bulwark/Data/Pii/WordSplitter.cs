@@ -1,0 +1,93 @@
+namespace Bulwark.Data.Pii;
+
+/// <summary>How a word is written: the first signal of a proper noun.</summary>
+internal enum Shape { Lower, Capitalised, Upper, Initial, Other }
+
+/// <summary>A word of letters (with inner apostrophes and hyphens) at [Start, End) of the text.</summary>
+internal readonly record struct Word(int Start, int End, Shape Shape)
+{
+    public int Length => End - Start;
+
+    public ReadOnlySpan<char> Span(string text) => text.AsSpan(Start, End - Start);
+
+    public bool IsNameShaped => Shape is Shape.Capitalised or Shape.Upper or Shape.Initial;
+}
+
+/// <summary>Splits text into words in one pass; no allocation beyond the list.</summary>
+internal static class WordSplitter
+{
+    public static List<Word> Split(string text)
+    {
+        var words = new List<Word>();
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (!char.IsLetter(text[i]))
+            {
+                i++;
+                continue;
+            }
+            var start = i;
+            while (i < text.Length && (char.IsLetter(text[i]) || (text[i] is '\'' or '’' or '-' && i + 1 < text.Length && char.IsLetter(text[i + 1]) && i > start))) i++;
+            // Letters glued to digits ("abc123") are identifiers, not words.
+            if ((start > 0 && char.IsAsciiDigit(text[start - 1])) || (i < text.Length && char.IsAsciiDigit(text[i]))) continue;
+            words.Add(new Word(start, i, ShapeOf(text.AsSpan(start, i - start))));
+        }
+        return words;
+    }
+
+    private static Shape ShapeOf(ReadOnlySpan<char> word)
+    {
+        if (word.Length == 1) return char.IsUpper(word[0]) ? Shape.Initial : Shape.Lower;
+        if (!char.IsUpper(word[0])) return char.IsLower(word[0]) ? Shape.Lower : Shape.Other;
+        var lower = 0;
+        var upper = 0;
+        foreach (var c in word[1..])
+        {
+            if (char.IsLower(c)) lower++;
+            else if (char.IsUpper(c)) upper++;
+        }
+        // "McDonald" and "O'Neil" are capitalised; "iPhone"-like mixes and "HTTP" are not names' usual shape.
+        if (upper == 0 || (lower > 0 && upper <= 2)) return Shape.Capitalised;
+        return lower == 0 ? Shape.Upper : Shape.Other;
+    }
+
+    /// <summary>Two words of one name: only spaces between them, or an initial's dot and a space.</summary>
+    public static bool Joinable(string text, Word a, Word b)
+    {
+        var gap = text.AsSpan(a.End, b.Start - a.End);
+        if (gap.Length == 0 || gap.Length > 2) return false;
+        if (gap is " ") return true;
+        return a.Shape == Shape.Initial && gap is ". ";
+    }
+
+    /// <summary>Two words of one phrase across a line break or a double space (place names in addresses, titles).</summary>
+    public static bool JoinableLoose(string text, Word a, Word b)
+    {
+        var gap = text.AsSpan(a.End, b.Start - a.End);
+        return gap.Length is > 0 and <= 3 && gap.IndexOfAnyExcept(" \n\r\t") < 0;
+    }
+}
+
+/// <summary>Cue phrases that end right before a word ("my name is |Ana").</summary>
+internal static class Cue
+{
+    /// <summary>The first cue (lower case, words separated by single spaces) that ends just before word <paramref name="index"/>.</summary>
+    public static string? Before(string text, List<Word> words, int index, string[] cues)
+    {
+        var start = words[index].Start;
+        // What sits between the cue and the word: spaces, a colon, or a comma ("Dear Ana", "name: Ana", "regards, Ana").
+        var p = start;
+        while (p > 0 && text[p - 1] is ' ' or ':' or ',' or '\t' or '\n' or '\r' && start - p < 4) p--;
+        if (p == start && index > 0) return null;
+        foreach (var cue in cues)
+        {
+            if (p < cue.Length) continue;
+            var candidate = text.AsSpan(p - cue.Length, cue.Length);
+            if (!candidate.Equals(cue, StringComparison.OrdinalIgnoreCase)) continue;
+            if (p - cue.Length > 0 && char.IsLetter(text[p - cue.Length - 1])) continue;
+            return cue;
+        }
+        return null;
+    }
+}
