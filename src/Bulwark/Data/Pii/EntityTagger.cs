@@ -17,9 +17,11 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     private const int MaxNameWords = 4;
 
     private static readonly string[] PersonCues = ["name is", "name's", "named", "called", "dear", "hi", "hello", "thanks", "regards", "sincerely", "signed", "patient", "customer", "contact", "ask for", "attention", "attn", "i am", "i'm", "this is", "from", "by", "with", "to", "and", "for", "cc"];
-    private static readonly string[] StrongPersonCues = ["name is", "name's", "named", "called", "dear", "signed", "ask for", "attn", "attention"];
+    private static readonly string[] StrongPersonCues = ["name is", "name's", "name", "named", "called", "dear", "signed", "ask for", "attn", "attention", "directed by", "written by", "produced by", "change it to", "under"];
     private static readonly string[] OrgCues = ["work for", "works for", "worked for", "working for", "work at", "works at", "worked at", "working at", "employed by", "employed at", "employer is", "company", "joined", "join", "firm", "organization", "organisation", "vendor", "client", "at"];
     private static readonly string[] PlaceCues = ["in", "from", "to", "at", "near", "of", "live in", "lives in", "living in", "moved to", "born in", "grew up in", "visit", "visiting", "city", "town", "country", "located in", "based in"];
+    // Phrases after which capitalised words are a place even when no gazetteer lists them.
+    private static readonly string[] StrongPlaceCues = ["grew up in", "originally from", "based in", "lives in", "live in", "living in", "moved to", "move to", "moving to", "travelling to", "traveling to", "travel to", "located in", "born in", "home city", "home town", "hometown", "city of", "town of", "village of", "flew to", "fly to", "flying to", "returned to", "coming to", "trip to", "relocated to", "i'm in", "i am in", "raised in", "resident of", "suburb of", "the world to"];
     private static readonly string[] TitleCues = ["work as a", "work as an", "works as a", "works as an", "worked as a", "worked as an", "working as a", "working as an", "job as a", "job as an", "i am a", "i am an", "i'm a", "i'm an", "job title is", "title is", "position is", "occupation is", "profession is", "role is", "employed as a", "employed as an", "as a", "as an"];
 
     private readonly Gazetteers.Lists _lists = Gazetteers.Get();
@@ -44,6 +46,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
         ContextPersons(text, words, Free, Claim);
         Titles(text, words, Free, Claim);
         Places(text, words, Free, Claim, multiWordOnly: true);
+        CuedPlaces(text, words, Free, Claim);
         Persons(text, words, Free, Claim, multiWordOnly: true);
         Places(text, words, Free, Claim, multiWordOnly: false);
         Persons(text, words, Free, Claim, multiWordOnly: false);
@@ -156,6 +159,10 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             }
             break;
         }
+        // A list of given names ("Ann, Eva and Joe") is people, not a firm.
+        var given = 0;
+        for (var k = i; k <= j; k++) if (_lists.FirstNames.Contains(words[k].Span(text))) given++;
+        if (given * 2 > parts) return null;
         // Two parts ("Smith and Jones") could be two people; ask that neither looks like a given name.
         if (parts >= 3) return j;
         if (parts == 2 && !_lists.FirstNames.Contains(words[i].Span(text)) && !_lists.FirstNames.Contains(words[j].Span(text))) return j;
@@ -248,21 +255,61 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
                     if (j > i) buffer[length++] = ' ';
                     words[j].Span(text).CopyTo(buffer[length..]);
                     length += words[j].Length;
-                    if (j > i && _lists.Places.Contains(buffer[..length])) matched = j;
+                    if (j > i && _lists.Places.Contains(buffer[..length]) && !AllCommon(text, words, i, j)) matched = j;
                 }
             }
             if (matched < 0 && !multiWordOnly && _lists.Places.Contains(w.Span(text)) && w.Length >= 3)
             {
                 var cue = Cue.Before(text, words, i, PlaceCues) is not null;
                 var common = IsCommon(text, w) || _lists.Honorifics.Contains(w.Span(text)) || _lists.OrgSuffixes.Contains(w.Span(text)) || _lists.Nrp.Contains(w.Span(text));
-                var nameLike = _lists.FirstNames.Contains(w.Span(text)) && !cue;
+                var nameLike = (_lists.FirstNames.Contains(w.Span(text)) || _lists.LastNames.Contains(w.Span(text))) && !cue && !_lists.Countries.Contains(w.Span(text));
                 var nextIsName = i + 1 < words.Count && words[i + 1].IsNameShaped && WordSplitter.Joinable(text, w, words[i + 1]) && IsName(text, words[i + 1]);
                 if ((cue || !common) && !nameLike && !nextIsName) matched = i;
             }
-            if (matched < 0) continue;
+            if (matched < 0 || IsLabel(text, words[i], words[matched])) continue;
             claim(EntityKind.Location, i, matched);
             i = matched;
         }
+    }
+
+    /// <summary>"grew up in Tarnby", "based in NORDVIK": up to three capitalised words after a strong place cue.</summary>
+    private void CuedPlaces(string text, List<Word> words, Func<int, bool> free, ClaimAction claim)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (!free(i) || words[i].Shape is not (Shape.Capitalised or Shape.Upper) || Cue.Before(text, words, i, StrongPlaceCues) is null) continue;
+            if (_lists.Nrp.Contains(words[i].Span(text)) || (IsCommon(text, words[i]) && !_lists.Places.Contains(words[i].Span(text)))) continue;
+            var last = i;
+            while (last + 1 < words.Count && last - i < 2 && free(last + 1) && words[last + 1].Shape is Shape.Capitalised or Shape.Upper && WordSplitter.Joinable(text, words[last], words[last + 1]) && !IsCommon(text, words[last + 1])) last++;
+            claim(EntityKind.Location, i, last);
+            i = last;
+        }
+    }
+
+    private bool NoneCommon(string text, List<Word> words, int first, int last)
+    {
+        for (var i = first; i <= last; i++)
+        {
+            var span = words[i].Span(text);
+            if (words[i].Shape != Shape.Initial && (IsCommon(text, words[i]) || _lists.OrgSuffixes.Contains(span) || _lists.Nrp.Contains(span) || _lists.JobWords.Contains(span) || _lists.Honorifics.Contains(span))) return false;
+        }
+        return true;
+    }
+
+    private bool AllCommon(string text, List<Word> words, int first, int last)
+    {
+        for (var i = first; i <= last; i++)
+        {
+            if (!IsCommon(text, words[i])) return false;
+        }
+        return true;
+    }
+
+    /// <summary>"Bot:" or "Where:" at the start of a line is a label, not a place.</summary>
+    private static bool IsLabel(string text, Word first, Word last)
+    {
+        var lineStart = first.Start == 0 || text.AsSpan(0, first.Start).TrimEnd(' ') is var before && (before.Length == 0 || before[^1] == '\n');
+        return lineStart && last.End < text.Length && text[last.End] == ':';
     }
 
     /// <summary>Runs of capitalised words with a listed given name or surname; single words only when not everyday words.</summary>
@@ -298,13 +345,19 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             var multi = last > first;
             if (multiWordOnly != multi) continue;
             bool accept;
-            if (multi) accept = names >= 1 && (IsName(text, words[first]) || IsName(text, words[last]) || words[first].Shape == Shape.Initial);
+            // Unlisted names: two or three capitalised words, none an everyday word ("Elínborg Guðmundsdóttir"), or an initial between.
+            if (multi) accept = (names >= 1 && (IsName(text, words[first]) || IsName(text, words[last]) || words[first].Shape == Shape.Initial))
+                                || (last - first <= 2 && words[first].Shape == Shape.Capitalised && words[last].Shape == Shape.Capitalised && NoneCommon(text, words, first, last));
             else
             {
                 var single = words[first];
                 var cue = Cue.Before(text, words, first, PersonCues) is not null;
-                accept = IsName(text, single) && !IsCommon(text, single) && (single.Shape == Shape.Capitalised || cue)
-                         && !_lists.Nrp.Contains(single.Span(text)) && !_lists.JobWords.Contains(single.Span(text));
+                // An unlisted single word counts as a name after a strong cue ("last name? Okafor") or as a speaker label ("Ilse: ...").
+                var strongCue = Cue.Before(text, words, first, StrongPersonCues) is not null;
+                var label = IsLabel(text, single, single);
+                accept = !IsCommon(text, single) && (single.Shape == Shape.Capitalised || cue || strongCue)
+                         && !_lists.Nrp.Contains(single.Span(text)) && !_lists.JobWords.Contains(single.Span(text))
+                         && (IsName(text, single) || ((label || strongCue) && !_lists.Places.Contains(single.Span(text))));
             }
             if (accept) claim(EntityKind.Person, first, last);
             i = last;

@@ -12,7 +12,7 @@ internal static class Gazetteers
 
     internal sealed record Lists(
         WordSet FirstNames, WordSet LastNames, WordSet Places, WordSet PlacePhraseStarts, WordSet CommonWords,
-        WordSet OrgSuffixes, WordSet Nrp, WordSet JobWords, WordSet Honorifics);
+        WordSet OrgSuffixes, WordSet Nrp, WordSet JobWords, WordSet Honorifics, WordSet Countries);
 
     private static Lists Load()
     {
@@ -27,7 +27,8 @@ internal static class Gazetteers
             WordSet.Embedded("org-suffixes.txt", OrgWords),
             WordSet.Embedded("nrp.txt"),
             WordSet.Embedded("job-words.txt", OccupationHeads),
-            new WordSet(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "dame", "rev", "mme", "mlle", "herr", "frau", "sr", "sra", "srta"]));
+            new WordSet(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "dame", "rev", "mme", "mlle", "herr", "frau", "sr", "sra", "srta"]),
+            WordSet.Embedded("countries.txt"));
     }
 
     // Words that end an organisation's name (faker's legal forms are in org-suffixes.txt).

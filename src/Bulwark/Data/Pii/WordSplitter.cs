@@ -28,13 +28,17 @@ internal static class WordSplitter
                 continue;
             }
             var start = i;
-            while (i < text.Length && (char.IsLetter(text[i]) || (text[i] is '\'' or '’' or '-' && i + 1 < text.Length && char.IsLetter(text[i + 1]) && i > start))) i++;
+            while (i < text.Length && (char.IsLetter(text[i]) || (text[i] is '\'' or '’' or '-' && i + 1 < text.Length && char.IsLetter(text[i + 1]) && i > start && !IsPossessive(text, i)))) i++;
             // Letters glued to digits ("abc123") are identifiers, not words.
             if ((start > 0 && char.IsAsciiDigit(text[start - 1])) || (i < text.Length && char.IsAsciiDigit(text[i]))) continue;
             words.Add(new Word(start, i, ShapeOf(text.AsSpan(start, i - start))));
         }
         return words;
     }
+
+    // "Anna's" is the word "Anna": the possessive ending is not part of a name.
+    private static bool IsPossessive(string text, int apostrophe) =>
+        apostrophe + 1 < text.Length && text[apostrophe + 1] is 's' or 'S' && (apostrophe + 2 >= text.Length || !char.IsLetter(text[apostrophe + 2]));
 
     private static Shape ShapeOf(ReadOnlySpan<char> word)
     {
@@ -78,7 +82,7 @@ internal static class Cue
         var start = words[index].Start;
         // What sits between the cue and the word: spaces, a colon, or a comma ("Dear Ana", "name: Ana", "regards, Ana").
         var p = start;
-        while (p > 0 && text[p - 1] is ' ' or ':' or ',' or '\t' or '\n' or '\r' && start - p < 4) p--;
+        while (p > 0 && text[p - 1] is ' ' or ':' or ',' or '?' or '\t' or '\n' or '\r' && start - p < 4) p--;
         if (p == start && index > 0) return null;
         foreach (var cue in cues)
         {
