@@ -92,19 +92,51 @@ public sealed class TextDetector
         }
     }
 
-    /// <summary>Generic rules give way; PII values give way to secrets they overlap and to longer PII values.</summary>
+    /// <summary>
+    /// Generic rules give way to specific secret rules; PII values give way to secrets they overlap and to longer
+    /// PII values. Linear after sorting: overlapping PII values form small clusters resolved on their own.
+    /// </summary>
     private static List<TextMatch> Resolve(List<TextMatch> matches)
     {
-        var kept = WithoutShadowedGeneric(matches);
-        var others = kept.Where(m => m.Rule.Family != PiiFamily).ToList();
-        var pii = new List<TextMatch>();
-        foreach (var m in kept.Where(m => m.Rule.Family == PiiFamily).OrderByDescending(m => m.SecretLength).ThenByDescending(m => m.Rule.Confidence))
+        var others = WithoutShadowedGeneric(matches.Where(m => m.Rule.Family != PiiFamily));
+        var secretSpans = others.Select(ValueSpan).OrderBy(s => s.Start).ToList();
+        var pii = matches.Where(m => m.Rule.Family == PiiFamily && !OverlapsAny(secretSpans, ValueSpan(m))).OrderBy(m => ValueSpan(m).Start).ToList();
+        var kept = new List<TextMatch>(others.Count + pii.Count);
+        kept.AddRange(others);
+        var cluster = new List<TextMatch>();
+        long clusterEnd = -1;
+        foreach (var m in pii)
         {
             var (start, end) = ValueSpan(m);
-            if (others.Any(o => Overlaps(ValueSpan(o), start, end)) || pii.Any(p => Overlaps(ValueSpan(p), start, end))) continue;
-            pii.Add(m);
+            if (start >= clusterEnd && cluster.Count > 0) KeepLongest(cluster, kept);
+            cluster.Add(m);
+            clusterEnd = Math.Max(clusterEnd, end);
         }
-        return [.. others, .. pii];
+        if (cluster.Count > 0) KeepLongest(cluster, kept);
+        return kept;
+    }
+
+    private static void KeepLongest(List<TextMatch> cluster, List<TextMatch> kept)
+    {
+        var chosen = new List<TextMatch>();
+        foreach (var m in cluster.OrderByDescending(m => m.SecretLength).ThenByDescending(m => m.Rule.Confidence))
+        {
+            var (start, end) = ValueSpan(m);
+            if (!chosen.Any(c => Overlaps(ValueSpan(c), start, end))) chosen.Add(m);
+        }
+        kept.AddRange(chosen);
+        cluster.Clear();
+    }
+
+    /// <summary>Whether a span overlaps one of <paramref name="sorted"/> (ordered by start; secrets are few).</summary>
+    private static bool OverlapsAny(List<(long Start, long End)> sorted, (long Start, long End) span)
+    {
+        foreach (var s in sorted)
+        {
+            if (s.Start >= span.End) return false;
+            if (s.End > span.Start) return true;
+        }
+        return false;
     }
 
     private static (long Start, long End) ValueSpan(TextMatch m) => (m.Start + m.SecretOffset, m.Start + m.SecretOffset + m.SecretLength);

@@ -32,7 +32,7 @@ public static class RuleDocsGenerator
         md.AppendLine().AppendLine("## What it finds").AppendLine().AppendLine(rule.Description).AppendLine();
         md.AppendLine("## How it matches").AppendLine();
         if (rule.Detector is { } detector) md.Append("Detector: `").Append(detector).AppendLine("` (named recogniser of the data pillar).").AppendLine();
-        if (rule.MinDigits > 0) md.Append("Runs on digit runs of at least ").Append(rule.MinDigits).AppendLine(" digits.").AppendLine();
+        if (rule.MinDigits > 0) md.Append("Runs on tokens of at least ").Append(rule.MinDigits).Append(rule.MaxDigits > 0 ? $" and at most {rule.MaxDigits}" : "").AppendLine(" digits.").AppendLine();
         if (rule.Keywords.Count > 0) md.Append("Keywords (the pattern runs only near one of them): ").AppendLine(string.Join(", ", rule.Keywords.Select(k => $"`{k}`"))).AppendLine();
         if (rule.Pattern.Length > 0) md.AppendLine("```regex").AppendLine(rule.Pattern).AppendLine("```").AppendLine();
         if (rule.MinEntropy > 0) md.Append("- The value needs at least ").Append(rule.MinEntropy.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(" bits of entropy per character.");

@@ -17,7 +17,8 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
     /// ("12 Main", "Hauptstraße 5", "Box 77"), the shape of a house number, so small numbers in code stay cheap.</summary>
     public enum Anchor { Digit, AtSign, DigitBesideWord }
 
-    private const int DefaultReach = 40;
+    // Characters either side of a token the pattern may read: a token already holds the letters glued to its digits.
+    private const int DefaultReach = 12;
     private const int MaxRun = 96;
 
     private readonly Entry[] _entries;
@@ -44,11 +45,13 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
             var (runEnd, digits) = _anchor == Anchor.AtSign ? (runStart + 1, 0) : DigitRun(span, runStart);
             position = runEnd;
             if (_anchor != Anchor.AtSign && digits < _fewestDigits) continue;
-            if (_anchor == Anchor.DigitBesideWord && !BesideCapitalisedWord(span, runStart, runEnd)) continue;
+            if (_anchor == Anchor.DigitBesideWord && (!BesideCapitalisedWord(span, runStart, runEnd) || !AddressShape.Near(text, runStart, runEnd))) continue;
+            if (_anchor == Anchor.Digit) runStart = TokenStart(span, runStart);
             for (var i = 0; i < _entries.Length; i++)
             {
                 var entry = _entries[i];
                 if (entry.Rule.MinDigits > digits && _anchor != Anchor.AtSign) break; // sorted by min-digits
+                if (entry.Rule.MaxDigits > 0 && digits > entry.Rule.MaxDigits) continue;
                 Run(text, entry, runStart, runEnd, ref scannedTo[i], results);
             }
         }
@@ -65,6 +68,14 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         return before < start && before >= 2 && char.IsLetter(text[before - 1]) && char.IsLetter(text[before - 2]);
     }
 
+    /// <summary>The start of the token a digit run belongs to: letters and digits glued to it ("GB29", "0x8b", "AB12").</summary>
+    private static int TokenStart(ReadOnlySpan<char> text, int start)
+    {
+        var i = start;
+        while (i > 0 && start - i < 32 && (char.IsAsciiLetterOrDigit(text[i - 1]) || (text[i - 1] is ':' or '-' && i > 1 && char.IsAsciiHexDigit(text[i - 2])))) i--;
+        return i;
+    }
+
     /// <summary>A run of digits joined by single separators ("4111 1111-1111", "(020) 7946 0958", "12/31/1990").</summary>
     private static (int End, int Digits) DigitRun(ReadOnlySpan<char> text, int start)
     {
@@ -75,6 +86,12 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
             if (char.IsAsciiDigit(c))
             {
                 digits++;
+                end = ++i;
+                continue;
+            }
+            if (char.IsAsciiLetter(c) && i > start)
+            {
+                // Letters glued to digits belong to the token ("1EG4TE5", "3c:22:fb", "29AAACR5055K1Z5").
                 end = ++i;
                 continue;
             }
@@ -94,6 +111,8 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         var rule = entry.Rule;
         var reach = rule.Window > 0 ? rule.Window : DefaultReach;
         if (scannedTo >= runEnd) return; // an earlier match of this rule already covers the run
+        // Context words are cheaper than a regex: a rule that needs one skips runs without any near them.
+        if (rule.ContextWords.Count > 0 && !ContextWords.Near(text, runStart, runEnd, rule.ContextWords, rule.ContextWithin + reach)) return;
         var from = Math.Min(runStart, Math.Max(Math.Max(0, runStart - reach), scannedTo));
         var to = Math.Min(text.Length, runEnd + reach);
         if (!rule.Multiline)
@@ -108,6 +127,8 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         if (to <= from) return;
         try
         {
+            // Most windows hold no match: the span check allocates nothing.
+            if (!entry.Regex.IsMatch(text.AsSpan(from, to - from))) return;
             for (var m = entry.Regex.Match(text, from, to - from); m.Success; m = m.NextMatch())
             {
                 if (m.Length == 0 || m.Index + m.Length <= runStart || m.Index >= runEnd) continue;

@@ -16,13 +16,13 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
 {
     private const int MaxNameWords = 4;
 
-    private static readonly string[] PersonCues = ["name is", "name's", "named", "called", "dear", "hi", "hello", "thanks", "regards", "sincerely", "signed", "patient", "customer", "contact", "ask for", "attention", "attn", "i am", "i'm", "this is", "from", "by", "with", "to", "and", "for", "cc"];
-    private static readonly string[] StrongPersonCues = ["name is", "name's", "name", "named", "called", "dear", "signed", "ask for", "attn", "attention", "directed by", "written by", "produced by", "change it to", "under"];
-    private static readonly string[] OrgCues = ["work for", "works for", "worked for", "working for", "work at", "works at", "worked at", "working at", "employed by", "employed at", "employer is", "company", "joined", "join", "firm", "organization", "organisation", "vendor", "client", "at"];
-    private static readonly string[] PlaceCues = ["in", "from", "to", "at", "near", "of", "live in", "lives in", "living in", "moved to", "born in", "grew up in", "visit", "visiting", "city", "town", "country", "located in", "based in"];
+    private static readonly CueSet PersonCues = new("name is", "name's", "named", "called", "dear", "hi", "hello", "thanks", "regards", "sincerely", "signed", "patient", "customer", "contact", "ask for", "attention", "attn", "i am", "i'm", "this is", "from", "by", "with", "to", "and", "for", "cc");
+    private static readonly CueSet StrongPersonCues = new("name is", "name's", "name", "named", "called", "dear", "signed", "ask for", "attn", "attention", "directed by", "written by", "produced by", "change it to", "under");
+    private static readonly CueSet OrgCues = new("work for", "works for", "worked for", "working for", "work at", "works at", "worked at", "working at", "employed by", "employed at", "employer is", "company", "joined", "join", "firm", "organization", "organisation", "vendor", "client", "at");
+    private static readonly CueSet PlaceCues = new("in", "from", "to", "at", "near", "of", "live in", "lives in", "living in", "moved to", "born in", "grew up in", "visit", "visiting", "city", "town", "country", "located in", "based in");
     // Phrases after which capitalised words are a place even when no gazetteer lists them.
-    private static readonly string[] StrongPlaceCues = ["grew up in", "originally from", "based in", "lives in", "live in", "living in", "moved to", "move to", "moving to", "travelling to", "traveling to", "travel to", "located in", "born in", "home city", "home town", "hometown", "city of", "town of", "village of", "flew to", "fly to", "flying to", "returned to", "coming to", "trip to", "relocated to", "i'm in", "i am in", "raised in", "resident of", "suburb of", "the world to"];
-    private static readonly string[] TitleCues = ["work as a", "work as an", "works as a", "works as an", "worked as a", "worked as an", "working as a", "working as an", "job as a", "job as an", "i am a", "i am an", "i'm a", "i'm an", "job title is", "title is", "position is", "occupation is", "profession is", "role is", "employed as a", "employed as an", "as a", "as an"];
+    private static readonly CueSet StrongPlaceCues = new("grew up in", "originally from", "based in", "lives in", "live in", "living in", "moved to", "move to", "moving to", "travelling to", "traveling to", "travel to", "located in", "born in", "home city", "home town", "hometown", "city of", "town of", "village of", "flew to", "fly to", "flying to", "returned to", "coming to", "trip to", "relocated to", "i'm in", "i am in", "raised in", "resident of", "suburb of", "the world to");
+    private static readonly CueSet TitleCues = new("work as a", "work as an", "works as a", "works as an", "worked as a", "worked as an", "working as a", "working as an", "job as a", "job as an", "i am a", "i am an", "i'm a", "i'm an", "job title is", "title is", "position is", "occupation is", "profession is", "role is", "employed as a", "employed as an", "as a", "as an");
 
     private readonly Gazetteers.Lists _lists = Gazetteers.Get();
 
@@ -124,7 +124,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
                 continue;
             }
 
-            if (Cue.Before(text, words, i, OrgCues) is { } cue && (cue != "at" || !IsPlace(text, words, i, last)))
+            if (OrgCues.Before(text, words, i) is { } cue && (cue != "at" || !IsPlace(text, words, i, last)))
             {
                 var end2 = last;
                 if (IsCommon(text, words[i]) && end2 == i) continue;
@@ -174,7 +174,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     {
         for (var i = 0; i < words.Count; i++)
         {
-            if (!free(i) || Cue.Before(text, words, i, StrongPersonCues) is null) continue;
+            if (!free(i) || StrongPersonCues.Before(text, words, i) is null) continue;
             var lower = words[i].Shape == Shape.Lower;
             if (lower && !(IsName(text, words[i]) && !IsCommon(text, words[i]))) continue;
             if (!lower && !words[i].IsNameShaped) continue;
@@ -193,7 +193,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
         for (var i = 0; i < words.Count; i++)
         {
             if (!free(i)) continue;
-            if (Cue.Before(text, words, i, TitleCues) is not null)
+            if (TitleCues.Before(text, words, i) is not null)
             {
                 // Up to five words, the last an occupation head noun ("writer", "clerk"), within one phrase.
                 var last = -1;
@@ -260,7 +260,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             }
             if (matched < 0 && !multiWordOnly && _lists.Places.Contains(w.Span(text)) && w.Length >= 3)
             {
-                var cue = Cue.Before(text, words, i, PlaceCues) is not null;
+                var cue = PlaceCues.Before(text, words, i) is not null;
                 var common = IsCommon(text, w) || _lists.Honorifics.Contains(w.Span(text)) || _lists.OrgSuffixes.Contains(w.Span(text)) || _lists.Nrp.Contains(w.Span(text));
                 var nameLike = (_lists.FirstNames.Contains(w.Span(text)) || _lists.LastNames.Contains(w.Span(text))) && !cue && !_lists.Countries.Contains(w.Span(text));
                 var nextIsName = i + 1 < words.Count && words[i + 1].IsNameShaped && WordSplitter.Joinable(text, w, words[i + 1]) && IsName(text, words[i + 1]);
@@ -277,7 +277,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     {
         for (var i = 0; i < words.Count; i++)
         {
-            if (!free(i) || words[i].Shape is not (Shape.Capitalised or Shape.Upper) || Cue.Before(text, words, i, StrongPlaceCues) is null) continue;
+            if (!free(i) || words[i].Shape is not (Shape.Capitalised or Shape.Upper) || StrongPlaceCues.Before(text, words, i) is null) continue;
             if (_lists.Nrp.Contains(words[i].Span(text)) || (IsCommon(text, words[i]) && !_lists.Places.Contains(words[i].Span(text)))) continue;
             var last = i;
             while (last + 1 < words.Count && last - i < 2 && free(last + 1) && words[last + 1].Shape is Shape.Capitalised or Shape.Upper && WordSplitter.Joinable(text, words[last], words[last + 1]) && !IsCommon(text, words[last + 1])) last++;
@@ -351,9 +351,9 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             else
             {
                 var single = words[first];
-                var cue = Cue.Before(text, words, first, PersonCues) is not null;
+                var cue = PersonCues.Before(text, words, first) is not null;
                 // An unlisted single word counts as a name after a strong cue ("last name? Okafor") or as a speaker label ("Ilse: ...").
-                var strongCue = Cue.Before(text, words, first, StrongPersonCues) is not null;
+                var strongCue = StrongPersonCues.Before(text, words, first) is not null;
                 var label = IsLabel(text, single, single);
                 accept = !IsCommon(text, single) && (single.Shape == Shape.Capitalised || cue || strongCue)
                          && !_lists.Nrp.Contains(single.Span(text)) && !_lists.JobWords.Contains(single.Span(text))

@@ -73,22 +73,37 @@ internal static class WordSplitter
     }
 }
 
-/// <summary>Cue phrases that end right before a word ("my name is |Ana").</summary>
-internal static class Cue
+/// <summary>
+/// Cue phrases (lower case, single spaces) that end right before a word ("my name is |Ana"). The last word of
+/// each cue indexes the set, so testing a word costs one lookup of the word before it.
+/// </summary>
+internal sealed class CueSet
 {
-    /// <summary>The first cue (lower case, words separated by single spaces) that ends just before word <paramref name="index"/>.</summary>
-    public static string? Before(string text, List<Word> words, int index, string[] cues)
+    private readonly Dictionary<string, string[]> _byLastWord;
+    private readonly Dictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    public CueSet(params string[] cues)
+    {
+        _byLastWord = cues.GroupBy(c => c[(c.LastIndexOf(' ') + 1)..], StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(c => c.Length).ToArray(), StringComparer.OrdinalIgnoreCase);
+        _lookup = _byLastWord.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>The cue that ends just before word <paramref name="index"/>, or null.</summary>
+    public string? Before(string text, List<Word> words, int index)
     {
         var start = words[index].Start;
-        // What sits between the cue and the word: spaces, a colon, or a comma ("Dear Ana", "name: Ana", "regards, Ana").
+        // Between the cue and the word: spaces, a colon, a comma or a question mark ("name: Ana", "last name? Roe").
         var p = start;
         while (p > 0 && text[p - 1] is ' ' or ':' or ',' or '?' or '\t' or '\n' or '\r' && start - p < 4) p--;
-        if (p == start && index > 0) return null;
+        if (p == start) return null;
+        var wordStart = p;
+        while (wordStart > 0 && (char.IsLetter(text[wordStart - 1]) || text[wordStart - 1] is '\'' or '’')) wordStart--;
+        if (wordStart == p || !_lookup.TryGetValue(text.AsSpan(wordStart, p - wordStart), out var cues)) return null;
         foreach (var cue in cues)
         {
             if (p < cue.Length) continue;
-            var candidate = text.AsSpan(p - cue.Length, cue.Length);
-            if (!candidate.Equals(cue, StringComparison.OrdinalIgnoreCase)) continue;
+            if (!text.AsSpan(p - cue.Length, cue.Length).Equals(cue, StringComparison.OrdinalIgnoreCase)) continue;
             if (p - cue.Length > 0 && char.IsLetter(text[p - cue.Length - 1])) continue;
             return cue;
         }

@@ -35,6 +35,9 @@ public sealed record Rule
     /// <summary>Fewest digits a candidate must hold before a digit-anchored detector runs the pattern on it.</summary>
     public int MinDigits { get; init; }
 
+    /// <summary>Most digits a candidate may hold for a digit-anchored detector to run the pattern on it; 0: no limit.</summary>
+    public int MaxDigits { get; init; }
+
     /// <summary>Whether the text engine runs this rule (a keyword-anchored pattern), rather than a named detector.</summary>
     public bool IsPatternRule => Detector is null;
 

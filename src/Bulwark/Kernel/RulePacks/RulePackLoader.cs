@@ -111,6 +111,7 @@ public static partial class RulePackLoader
         if (d.MinEntropy is < 0 or > 8) throw new BulwarkInputException($"{where}: 'min-entropy' must be between 0 and 8 bits per character");
         if (d.Context?.Within is <= 0 or > 10_000) throw new BulwarkInputException($"{where}: 'context.within' must be between 1 and 10000");
         if (d.MinDigits is < 0 or > 64) throw new BulwarkInputException($"{where}: 'min-digits' must be between 0 and 64");
+        if (d.MaxDigits is < 0 or > 96 || (d.MaxDigits > 0 && d.MaxDigits < (d.MinDigits ?? 0))) throw new BulwarkInputException($"{where}: 'max-digits' must be between 'min-digits' and 96");
         if (d.Window is < 16 or > 2048) throw new BulwarkInputException($"{where}: 'window' must be between 16 and 2048 characters");
 
         return new Rule
@@ -127,6 +128,7 @@ public static partial class RulePackLoader
             Pattern = d.Pattern ?? "",
             Detector = detector,
             MinDigits = d.MinDigits ?? 0,
+            MaxDigits = d.MaxDigits ?? 0,
             SecretGroup = string.IsNullOrWhiteSpace(d.SecretGroup) ? "secret" : d.SecretGroup.Trim(),
             MinEntropy = d.MinEntropy ?? 0,
             Validators = d.Validators ?? [],
