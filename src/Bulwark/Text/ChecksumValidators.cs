@@ -355,6 +355,31 @@ public static class ChecksumValidators
         return d is { Length: 10 } && WeightedSum(d, [6, 5, 7, 2, 3, 4, 5, 6, 7]) % 11 == d[9];
     }
 
+    /// <summary>Norwegian fødselsnummer: 11 digits, a real day and month, two mod-11 check digits.</summary>
+    public static bool NoFodselsnummer(string value)
+    {
+        var d = Digits(value);
+        if (d is not { Length: 11 }) return false;
+        var day = (d[0] * 10 + d[1]) % 40; // D-numbers add 40 to the day
+        var month = (d[2] * 10 + d[3]) % 40; // H-numbers add 40 to the month
+        if (day is < 1 or > 31 || month is < 1 or > 12) return false;
+        var k1 = 11 - WeightedSum(d, [3, 7, 6, 1, 8, 9, 4, 5, 2]) % 11;
+        if (k1 == 11) k1 = 0;
+        var k2 = 11 - WeightedSum(d, [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) % 11;
+        if (k2 == 11) k2 = 0;
+        return k1 == d[9] && k2 == d[10];
+    }
+
+    /// <summary>South Korean resident registration number: YYMMDD-SNNNNNC, weights 2-9,2-5 and a mod-11 check digit.</summary>
+    public static bool KrRrn(string value)
+    {
+        var d = Digits(value);
+        if (d is not { Length: 13 } || d[6] > 8) return false;
+        var month = d[2] * 10 + d[3];
+        var day = d[4] * 10 + d[5];
+        return month is >= 1 and <= 12 && day is >= 1 and <= 31 && (11 - WeightedSum(d, [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]) % 11) % 10 == d[12];
+    }
+
     private const string Base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
     /// <summary>Base58Check (Bitcoin P2PKH/P2SH): 25 bytes whose last four are the double SHA-256 of the first 21.</summary>
@@ -418,9 +443,11 @@ public static class ChecksumValidators
         return chk;
     }
 
-    /// <summary>IPv4 or IPv6 address that parses, and is not a version-like dotted number with a zero-padded part.</summary>
+    /// <summary>IPv4 or IPv6 address that parses, and is not a version-like dotted number with a zero-padded part.
+    /// Unspecified, loopback and broadcast addresses (0.0.0.0, 127.0.0.1, ::1) name no one and are not reported.</summary>
     public static bool IpAddress(string value) =>
-        System.Net.IPAddress.TryParse(value, out var address) && (value.Contains(':', StringComparison.Ordinal) || value.Split('.').All(p => p.Length == 1 || p[0] != '0')) && address is not null;
+        System.Net.IPAddress.TryParse(value, out var address) && (value.Contains(':', StringComparison.Ordinal) || value.Split('.').All(p => p.Length == 1 || p[0] != '0'))
+        && !System.Net.IPAddress.IsLoopback(address) && !address.Equals(System.Net.IPAddress.Any) && !address.Equals(System.Net.IPAddress.Broadcast) && !address.Equals(System.Net.IPAddress.IPv6Any);
 
     /// <summary>A calendar date that exists (day-month-year or year-month-day, any of / - . as separators).</summary>
     public static bool CalendarDate(string value)

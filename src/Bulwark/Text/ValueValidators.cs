@@ -32,6 +32,8 @@ public static class ValueValidators
         ["it-vat"] = ChecksumValidators.ItVat,
         ["pl-pesel"] = ChecksumValidators.PlPesel,
         ["pl-nip"] = ChecksumValidators.PlNip,
+        ["no-fodselsnummer"] = ChecksumValidators.NoFodselsnummer,
+        ["kr-rrn"] = ChecksumValidators.KrRrn,
         ["fi-hetu"] = ChecksumValidators.FiHetu,
         ["sg-nric"] = ChecksumValidators.SgNric,
         ["au-abn"] = ChecksumValidators.AuAbn,

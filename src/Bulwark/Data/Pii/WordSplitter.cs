@@ -51,8 +51,8 @@ internal static class WordSplitter
             if (char.IsLower(c)) lower++;
             else if (char.IsUpper(c)) upper++;
         }
-        // "McDonald" and "O'Neil" are capitalised; "iPhone"-like mixes and "HTTP" are not names' usual shape.
-        if (upper == 0 || (lower > 0 && upper <= 2)) return Shape.Capitalised;
+        // "McDonald" and "O'Neil" are capitalised; "SDKs", "iPhone"-like mixes and "HTTP" are not names' usual shape.
+        if (upper == 0 || (lower > 0 && upper <= 1 && !char.IsUpper(word[1]))) return Shape.Capitalised;
         return lower == 0 ? Shape.Upper : Shape.Other;
     }
 
