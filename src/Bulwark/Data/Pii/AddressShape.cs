@@ -17,6 +17,8 @@ internal static class AddressShape
         "straße", "strasse", "gasse", "weg", "allee", "platz", "damm", "laan", "straat", "gracht", "kade", "vej", "gade", "gatan", "vägen", "katu", "tie", "kuja", "utca", "ulica", "veien", "vegen",
     ];
 
+    public static bool IsStreetWord(ReadOnlySpan<char> word) => StreetWords.Value.Contains(word) || StreetWords.Value.Contains(string.Concat(word, "."));
+
     public static bool Near(string text, int start, int end)
     {
         var from = Math.Max(0, start - Reach);
@@ -43,12 +45,18 @@ internal static class AddressShape
                 continue;
             }
             var wordStart = i;
-            while (i < to && (char.IsLetter(text[i]) || text[i] == '.')) i++;
+            // Whole words only: "st" cut from "status" at the window's edge is not a street.
+            while (i < text.Length && (char.IsLetter(text[i]) || text[i] == '.')) i++;
+            if (wordStart == from && from > 0 && char.IsLetter(text[from - 1])) continue;
             var word = text.AsSpan(wordStart, i - wordStart).TrimEnd('.');
-            if (word.Length > 0 && words.Contains(word)) return true;
-            foreach (var ending in Endings)
+            // Street words are capitalised in an address ("Road", "Apt"); "key" in "api_key" is not one.
+            if (word.Length > 0 && char.IsUpper(word[0]))
             {
-                if (word.Length > ending.Length && word.EndsWith(ending, StringComparison.OrdinalIgnoreCase)) return true;
+                if (words.Contains(word)) return true;
+                foreach (var ending in Endings)
+                {
+                    if (word.Length > ending.Length && word.EndsWith(ending, StringComparison.OrdinalIgnoreCase)) return true;
+                }
             }
             capitalisedSinceNumber = capitalisedSinceNumber >= 0 && char.IsUpper(c) && word.Length >= 3 ? capitalisedSinceNumber + 1 : -1;
         }

@@ -65,7 +65,11 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         if (after > end && after + 1 < text.Length && char.IsUpper(text[after]) && char.IsLetter(text[after + 1])) return true;
         var before = start;
         while (before > 0 && start - before < 2 && text[before - 1] is ' ' or '\n') before--;
-        return before < start && before >= 2 && char.IsLetter(text[before - 1]) && char.IsLetter(text[before - 2]);
+        if (before == start || before < 2 || !char.IsLetter(text[before - 1])) return false;
+        var wordStart = before - 1;
+        while (wordStart > 0 && before - wordStart < 32 && (char.IsLetter(text[wordStart - 1]) || text[wordStart - 1] == '.')) wordStart--;
+        // "Main 12" or a lower-case street word ("gate 232", "u. 49").
+        return before - wordStart >= 2 && (char.IsUpper(text[wordStart]) || AddressShape.IsStreetWord(text.Slice(wordStart, before - wordStart).TrimEnd('.')));
     }
 
     /// <summary>The start of the token a digit run belongs to: letters and digits glued to it ("GB29", "0x8b", "AB12").</summary>
@@ -128,8 +132,9 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         try
         {
             // Most windows hold no match: the span check allocates nothing.
-            if (!entry.Regex.IsMatch(text.AsSpan(from, to - from))) return;
-            for (var m = entry.Regex.Match(text, from, to - from); m.Success; m = m.NextMatch())
+            var regex = entry.Regex;
+            if (!regex.IsMatch(text.AsSpan(from, to - from))) return;
+            for (var m = regex.Match(text, from, to - from); m.Success; m = m.NextMatch())
             {
                 if (m.Length == 0 || m.Index + m.Length <= runStart || m.Index >= runEnd) continue;
                 var (start, length) = entry.SecretGroup is { } g && m.Groups[g] is { Success: true } group ? (group.Index, group.Length) : (m.Index, m.Length);
@@ -160,16 +165,48 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         return rule.ContextWords.Count == 0 || ContextWords.Near(text, matchStart, matchEnd, rule.ContextWords, rule.ContextWithin);
     }
 
-    private sealed record Entry(Rule Rule, Regex Regex, int? SecretGroup, Func<string, bool>[] Validators)
+    /// <summary>
+    /// A rule ready to run. Its regex starts interpreted (cheap to build, no JIT inside the first match's timeout)
+    /// and is compiled to IL once the rule has read <see cref="CompileAfterWindows"/> windows, as in PatternEngine.
+    /// </summary>
+    private sealed class Entry
     {
+        private const int CompileAfterWindows = 256;
+        private readonly TimeSpan _timeout;
+        private Regex _regex;
+        private int _windows;
+
+        private Entry(Rule rule, Regex regex, TimeSpan timeout, int? secretGroup, Func<string, bool>[] validators)
+        {
+            Rule = rule;
+            _regex = regex;
+            _timeout = timeout;
+            SecretGroup = secretGroup;
+            Validators = validators;
+        }
+
+        public Rule Rule { get; }
+        public int? SecretGroup { get; }
+        public Func<string, bool>[] Validators { get; }
+
+        public Regex Regex
+        {
+            get
+            {
+                if (_windows < CompileAfterWindows && Interlocked.Increment(ref _windows) == CompileAfterWindows)
+                    Volatile.Write(ref _regex, PatternCompiler.Compile(Rule.Pattern, _timeout, Rule.Id, Rule.Source, compiled: true));
+                return Volatile.Read(ref _regex);
+            }
+        }
+
         public static Entry Create(Rule rule, TimeSpan timeout)
         {
-            var regex = PatternCompiler.Compile(rule.Pattern, timeout, rule.Id, rule.Source, compiled: true);
+            var regex = PatternCompiler.Compile(rule.Pattern, timeout, rule.Id, rule.Source);
             var group = regex.GroupNumberFromName(rule.SecretGroup);
             var validators = rule.Validators.Select(name => ValueValidators.TryGet(name, out var v)
                 ? v
                 : throw new BulwarkInputException($"{rule.Source}: rule {rule.Id}: unknown validator '{name}'")).ToArray();
-            return new Entry(rule, regex, group >= 0 ? group : null, validators);
+            return new Entry(rule, regex, timeout, group >= 0 ? group : null, validators);
         }
     }
 }
