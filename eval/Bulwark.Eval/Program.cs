@@ -2,9 +2,9 @@ using Bulwark.Eval;
 
 // Accuracy evaluations over ../shared/datasets; results are written under eval/results/.
 var which = args.FirstOrDefault() ?? "secrets";
-if (which is not ("secrets" or "prompt-attacks" or "poisoning"))
+if (which is not ("secrets" or "prompt-attacks" or "poisoning" or "pii"))
 {
-    Console.Error.WriteLine($"unknown evaluation '{which}' (known: secrets, prompt-attacks, poisoning)");
+    Console.Error.WriteLine($"unknown evaluation '{which}' (known: secrets, prompt-attacks, poisoning, pii)");
     return 2;
 }
 if (RepositoryPaths.Shared is not { } shared)
@@ -44,6 +44,11 @@ if (which == "prompt-attacks")
     Console.WriteLine($"prompt attacks: in distribution AUC {attacks.InDistribution.RocAuc:0.000}, TPR@1% {attacks.InDistribution.TprAt1:P1}; " +
         $"leave one source out AUC {attacks.LeaveOneSourceOut.RocAuc:0.000}, TPR@2% {attacks.LeaveOneSourceOut.TprAt2:P1}; written to {results}");
     return 0;
+}
+
+if (which == "pii")
+{
+    return PiiEvaluationCommand.Run(shared, results, args.Contains("--verbose"));
 }
 
 var result = SecretsEvaluation.Run(shared);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bulwark.Data;
 using Bulwark.Kernel;
 using Bulwark.Reporting;
 using Bulwark.Text;
@@ -53,8 +54,9 @@ internal static class RulesCommand
         command.SetAction(parse =>
         {
             var catalog = CommonOptions.LoadCatalog(parse);
-            _ = new PatternEngine(catalog.Rules); // a pattern that does not compile is an input error (exit 2), not a failed test
-            var failures = RuleSelfTester.Verify(catalog.Rules);
+            // A pattern that does not compile, or an unknown detector, is an input error (exit 2), not a failed test.
+            _ = new TextDetector(catalog.Rules, ScanLimits.Default, TimeProvider.System);
+            var failures = RuleVerifier.Verify(catalog.Rules);
             foreach (var failure in failures)
             {
                 console.MarkupLine($"[red]FAIL[/] {Markup.Escape(failure.RuleId)} ({Markup.Escape(failure.Source)}): {Markup.Escape(failure.Problem)}{(failure.Sample.Length > 0 ? ": " + Markup.Escape(failure.Sample) : "")}");

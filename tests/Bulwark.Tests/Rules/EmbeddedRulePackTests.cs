@@ -15,7 +15,7 @@ public class EmbeddedRulePackTests
     [MemberData(nameof(RuleIds))]
     public void Every_rule_passes_its_own_self_tests(string ruleId)
     {
-        var failures = RuleSelfTester.Verify([Catalog.Find(ruleId)!]);
+        var failures = RuleVerifier.Verify([Catalog.Find(ruleId)!]);
         Assert.True(failures.Count == 0, string.Join("\n", failures.Select(f => $"{f.Problem}: {f.Sample}")));
     }
 

@@ -22,8 +22,24 @@ public sealed record Rule
     /// <summary>Literals (case-insensitive): the pattern runs only on lines where one of them occurs.</summary>
     public required IReadOnlyList<string> Keywords { get; init; }
 
-    /// <summary>.NET regular expression, run on bounded windows with a match timeout (see <c>PatternCompiler</c>).</summary>
+    /// <summary>.NET regular expression, run on bounded windows with a match timeout (see <c>PatternCompiler</c>).
+    /// Empty for a detector rule that needs none.</summary>
     public required string Pattern { get; init; }
+
+    /// <summary>
+    /// Named recogniser that runs this rule instead of the pattern engine (logic that is not a keyword-anchored
+    /// regex: gazetteers, digit-anchored patterns); null for a pattern rule. The data pillar resolves the name.
+    /// </summary>
+    public string? Detector { get; init; }
+
+    /// <summary>Fewest digits a candidate must hold before a digit-anchored detector runs the pattern on it.</summary>
+    public int MinDigits { get; init; }
+
+    /// <summary>Most digits a candidate may hold for a digit-anchored detector to run the pattern on it; 0: no limit.</summary>
+    public int MaxDigits { get; init; }
+
+    /// <summary>Whether the text engine runs this rule (a keyword-anchored pattern), rather than a named detector.</summary>
+    public bool IsPatternRule => Detector is null;
 
     /// <summary>Named group holding the sensitive value; the whole match when the pattern has no such group.</summary>
     public string SecretGroup { get; init; } = "secret";

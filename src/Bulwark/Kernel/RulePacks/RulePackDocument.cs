@@ -23,6 +23,9 @@ internal sealed class RuleDocument
     public string? Entity { get; set; }
     public List<string>? Keywords { get; set; }
     public string? Pattern { get; set; }
+    public string? Detector { get; set; }
+    [YamlMember(Alias = "min-digits")] public int? MinDigits { get; set; }
+    [YamlMember(Alias = "max-digits")] public int? MaxDigits { get; set; }
     [YamlMember(Alias = "secret-group")] public string? SecretGroup { get; set; }
     [YamlMember(Alias = "min-entropy")] public double? MinEntropy { get; set; }
     public List<string>? Validators { get; set; }

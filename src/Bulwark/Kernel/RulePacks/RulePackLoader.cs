@@ -97,17 +97,21 @@ public static partial class RulePackLoader
             throw new BulwarkInputException($"{where}: id must look like BW-<DATA|MODEL|USAGE|INFRA|GOV>-NAME (upper case, digits, dashes)");
         if (!PillarNames.TryFromRuleId(id, out var pillar)) throw new BulwarkInputException($"{where}: id names no pillar");
         if (string.IsNullOrWhiteSpace(d.Name)) throw new BulwarkInputException($"{where}: missing 'name'");
-        if (string.IsNullOrWhiteSpace(d.Pattern)) throw new BulwarkInputException($"{where}: missing 'pattern'");
+        var detector = string.IsNullOrWhiteSpace(d.Detector) ? null : d.Detector.Trim();
+        if (detector is null && string.IsNullOrWhiteSpace(d.Pattern)) throw new BulwarkInputException($"{where}: missing 'pattern' (or a 'detector')");
         if (!SeverityParsing.TryParse(d.Severity, out Severity severity))
             throw new BulwarkInputException($"{where}: 'severity' must be one of info, low, medium, high, critical (got '{d.Severity}')");
         if (!SeverityParsing.TryParse(d.Confidence ?? "medium", out Confidence confidence))
             throw new BulwarkInputException($"{where}: 'confidence' must be one of low, medium, high (got '{d.Confidence}')");
         var keywords = (d.Keywords ?? []).Where(k => !string.IsNullOrEmpty(k)).ToList();
-        if (keywords.Count == 0) throw new BulwarkInputException($"{where}: needs at least one keyword (the literal prefilter runs the pattern only near a keyword)");
+        // A detector finds its own candidates (digit runs, capitalised words), so it needs no keyword.
+        if (keywords.Count == 0 && detector is null) throw new BulwarkInputException($"{where}: needs at least one keyword (the literal prefilter runs the pattern only near a keyword)");
         var badKeyword = keywords.FirstOrDefault(k => k.Length < 3 || !System.Text.Ascii.IsValid(k));
         if (badKeyword is not null) throw new BulwarkInputException($"{where}: keyword '{badKeyword}' must be ASCII and at least 3 characters long");
         if (d.MinEntropy is < 0 or > 8) throw new BulwarkInputException($"{where}: 'min-entropy' must be between 0 and 8 bits per character");
         if (d.Context?.Within is <= 0 or > 10_000) throw new BulwarkInputException($"{where}: 'context.within' must be between 1 and 10000");
+        if (d.MinDigits is < 0 or > 64) throw new BulwarkInputException($"{where}: 'min-digits' must be between 0 and 64");
+        if (d.MaxDigits is < 0 or > 96 || (d.MaxDigits > 0 && d.MaxDigits < (d.MinDigits ?? 0))) throw new BulwarkInputException($"{where}: 'max-digits' must be between 'min-digits' and 96");
         if (d.Window is < 16 or > 2048) throw new BulwarkInputException($"{where}: 'window' must be between 16 and 2048 characters");
 
         return new Rule
@@ -121,7 +125,10 @@ public static partial class RulePackLoader
             Family = string.IsNullOrWhiteSpace(d.Family) ? "secret" : d.Family.Trim(),
             EntityType = string.IsNullOrWhiteSpace(d.Entity) ? "SECRET" : d.Entity.Trim(),
             Keywords = keywords,
-            Pattern = d.Pattern,
+            Pattern = d.Pattern ?? "",
+            Detector = detector,
+            MinDigits = d.MinDigits ?? 0,
+            MaxDigits = d.MaxDigits ?? 0,
             SecretGroup = string.IsNullOrWhiteSpace(d.SecretGroup) ? "secret" : d.SecretGroup.Trim(),
             MinEntropy = d.MinEntropy ?? 0,
             Validators = d.Validators ?? [],

@@ -1,0 +1,212 @@
+using System.Text.RegularExpressions;
+using Bulwark.Kernel;
+using Bulwark.Kernel.RulePacks;
+using Bulwark.Text;
+
+namespace Bulwark.Data.Pii;
+
+/// <summary>
+/// Runs patterns that have no literal to prefilter on (card numbers, national ids, phone numbers, e-mail
+/// addresses) only next to their anchor: a run of digits (with the separators numbers are written with) or an
+/// at sign. One vectorised search finds the anchors; a rule runs only on runs with at least its
+/// <c>min-digits</c>, on a short window around the run, so ordinary text and small numbers cost one pass.
+/// </summary>
+internal sealed class AnchoredPatternRecogniser : ITextRecogniser
+{
+    /// <summary>Digit: any digit run. AtSign: an @. DigitBesideWord: a digit run next to a capitalised word
+    /// ("12 Main", "Hauptstraße 5", "Box 77"), the shape of a house number, so small numbers in code stay cheap.</summary>
+    public enum Anchor { Digit, AtSign, DigitBesideWord }
+
+    // Characters either side of a token the pattern may read: a token already holds the letters glued to its digits.
+    private const int DefaultReach = 12;
+    private const int MaxRun = 96;
+
+    private readonly Entry[] _entries;
+    private readonly Anchor _anchor;
+    private readonly int _fewestDigits;
+
+    public AnchoredPatternRecogniser(IReadOnlyList<Rule> rules, Anchor anchor, TimeSpan timeout)
+    {
+        _anchor = anchor;
+        _entries = rules.Select(r => Entry.Create(r, timeout)).OrderBy(e => e.Rule.MinDigits).ToArray();
+        _fewestDigits = Math.Max(1, _entries.Min(e => e.Rule.MinDigits));
+    }
+
+    public void Recognise(string text, List<RecognisedSpan> results)
+    {
+        var scannedTo = new int[_entries.Length];
+        var span = text.AsSpan();
+        var position = 0;
+        while (position < text.Length)
+        {
+            var next = _anchor == Anchor.AtSign ? span[position..].IndexOf('@') : span[position..].IndexOfAnyInRange('0', '9');
+            if (next < 0) return;
+            var runStart = position + next;
+            var (runEnd, digits) = _anchor == Anchor.AtSign ? (runStart + 1, 0) : DigitRun(span, runStart);
+            position = runEnd;
+            if (_anchor != Anchor.AtSign && digits < _fewestDigits) continue;
+            if (_anchor == Anchor.DigitBesideWord && (!BesideCapitalisedWord(span, runStart, runEnd) || !AddressShape.Near(text, runStart, runEnd))) continue;
+            if (_anchor == Anchor.Digit) runStart = TokenStart(span, runStart);
+            for (var i = 0; i < _entries.Length; i++)
+            {
+                var entry = _entries[i];
+                if (entry.Rule.MinDigits > digits && _anchor != Anchor.AtSign) break; // sorted by min-digits
+                if (entry.Rule.MaxDigits > 0 && digits > entry.Rule.MaxDigits) continue;
+                Run(text, entry, runStart, runEnd, ref scannedTo[i], results);
+            }
+        }
+    }
+
+    private static bool BesideCapitalisedWord(ReadOnlySpan<char> text, int start, int end)
+    {
+        // After: "12 Main", "12, Main", "12\nMain". Before: "Main 12", "Box 12", "Weg 12".
+        var after = end;
+        while (after < text.Length && after - end < 3 && text[after] is ' ' or ',' or '\n' or '\r' or '.') after++;
+        if (after > end && after + 1 < text.Length && char.IsUpper(text[after]) && char.IsLetter(text[after + 1])) return true;
+        var before = start;
+        while (before > 0 && start - before < 2 && text[before - 1] is ' ' or '\n') before--;
+        if (before == start || before < 2 || !char.IsLetter(text[before - 1])) return false;
+        var wordStart = before - 1;
+        while (wordStart > 0 && before - wordStart < 32 && (char.IsLetter(text[wordStart - 1]) || text[wordStart - 1] == '.')) wordStart--;
+        // "Main 12" or a lower-case street word ("gate 232", "u. 49").
+        return before - wordStart >= 2 && (char.IsUpper(text[wordStart]) || AddressShape.IsStreetWord(text.Slice(wordStart, before - wordStart).TrimEnd('.')));
+    }
+
+    /// <summary>The start of the token a digit run belongs to: letters and digits glued to it ("GB29", "0x8b", "AB12").</summary>
+    private static int TokenStart(ReadOnlySpan<char> text, int start)
+    {
+        var i = start;
+        while (i > 0 && start - i < 32 && (char.IsAsciiLetterOrDigit(text[i - 1]) || (text[i - 1] is ':' or '-' && i > 1 && char.IsAsciiHexDigit(text[i - 2])))) i--;
+        return i;
+    }
+
+    /// <summary>A run of digits joined by single separators ("4111 1111-1111", "(020) 7946 0958", "12/31/1990").</summary>
+    private static (int End, int Digits) DigitRun(ReadOnlySpan<char> text, int start)
+    {
+        int i = start, digits = 0, end = start;
+        while (i < text.Length && i - start < MaxRun)
+        {
+            var c = text[i];
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+                end = ++i;
+                continue;
+            }
+            if (char.IsAsciiLetter(c) && i > start)
+            {
+                // Letters glued to digits belong to the token ("1EG4TE5", "3c:22:fb", "29AAACR5055K1Z5").
+                end = ++i;
+                continue;
+            }
+            if (c is ' ' or '-' or '.' or '/' or '(' or ')' or ':' && i + 1 < text.Length &&
+                (char.IsAsciiDigit(text[i + 1]) || (text[i + 1] is ' ' or '(' or '-' && i + 2 < text.Length && char.IsAsciiDigit(text[i + 2]))))
+            {
+                i++;
+                continue;
+            }
+            break;
+        }
+        return (end, digits);
+    }
+
+    private static void Run(string text, Entry entry, int runStart, int runEnd, ref int scannedTo, List<RecognisedSpan> results)
+    {
+        var rule = entry.Rule;
+        var reach = rule.Window > 0 ? rule.Window : DefaultReach;
+        if (scannedTo >= runEnd) return; // an earlier match of this rule already covers the run
+        // Context words are cheaper than a regex: a rule that needs one skips runs without any near them.
+        if (rule.ContextWords.Count > 0 && !ContextWords.Near(text, runStart, runEnd, rule.ContextWords, rule.ContextWithin + reach)) return;
+        var from = Math.Min(runStart, Math.Max(Math.Max(0, runStart - reach), scannedTo));
+        var to = Math.Min(text.Length, runEnd + reach);
+        if (!rule.Multiline)
+        {
+            var lineStart = text.AsSpan(from, runStart - from).LastIndexOf('\n');
+            if (lineStart >= 0) from += lineStart + 1;
+            var lineEnd = text.AsSpan(runEnd, to - runEnd).IndexOf('\n');
+            if (lineEnd >= 0) to = runEnd + lineEnd;
+        }
+        // Start the window on a word boundary, so a lookbehind cannot mistake the middle of a token for its start.
+        for (var back = 0; from > scannedTo && from > 0 && back < 64 && char.IsLetterOrDigit(text[from - 1]); back++) from--;
+        if (to <= from) return;
+        try
+        {
+            // Most windows hold no match: the span check allocates nothing.
+            var regex = entry.Regex;
+            if (!regex.IsMatch(text.AsSpan(from, to - from))) return;
+            for (var m = regex.Match(text, from, to - from); m.Success; m = m.NextMatch())
+            {
+                if (m.Length == 0 || m.Index + m.Length <= runStart || m.Index >= runEnd) continue;
+                var (start, length) = entry.SecretGroup is { } g && m.Groups[g] is { Success: true } group ? (group.Index, group.Length) : (m.Index, m.Length);
+                if (!Accept(entry, text, m.Index, m.Index + m.Length, start, length)) continue;
+                results.Add(new RecognisedSpan(rule, start, start + length));
+                scannedTo = Math.Max(scannedTo, m.Index + m.Length);
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // A pathological window: skip it, keep scanning.
+        }
+    }
+
+    private static bool Accept(Entry entry, string text, int matchStart, int matchEnd, int start, int length)
+    {
+        var rule = entry.Rule;
+        var value = text.AsSpan(start, length);
+        if (!rule.AllowPlaceholders && PlaceholderFilter.IsPlaceholder(value)) return false;
+        if (entry.Validators.Length > 0)
+        {
+            var s = value.ToString();
+            foreach (var validator in entry.Validators)
+            {
+                if (!validator(s)) return false;
+            }
+        }
+        return rule.ContextWords.Count == 0 || ContextWords.Near(text, matchStart, matchEnd, rule.ContextWords, rule.ContextWithin);
+    }
+
+    /// <summary>
+    /// A rule ready to run. Its regex starts interpreted (cheap to build, no JIT inside the first match's timeout)
+    /// and is compiled to IL once the rule has read <see cref="CompileAfterWindows"/> windows, as in PatternEngine.
+    /// </summary>
+    private sealed class Entry
+    {
+        private const int CompileAfterWindows = 256;
+        private readonly TimeSpan _timeout;
+        private Regex _regex;
+        private int _windows;
+
+        private Entry(Rule rule, Regex regex, TimeSpan timeout, int? secretGroup, Func<string, bool>[] validators)
+        {
+            Rule = rule;
+            _regex = regex;
+            _timeout = timeout;
+            SecretGroup = secretGroup;
+            Validators = validators;
+        }
+
+        public Rule Rule { get; }
+        public int? SecretGroup { get; }
+        public Func<string, bool>[] Validators { get; }
+
+        public Regex Regex
+        {
+            get
+            {
+                if (_windows < CompileAfterWindows && Interlocked.Increment(ref _windows) == CompileAfterWindows)
+                    Volatile.Write(ref _regex, PatternCompiler.Compile(Rule.Pattern, _timeout, Rule.Id, Rule.Source, compiled: true));
+                return Volatile.Read(ref _regex);
+            }
+        }
+
+        public static Entry Create(Rule rule, TimeSpan timeout)
+        {
+            var regex = PatternCompiler.Compile(rule.Pattern, timeout, rule.Id, rule.Source);
+            var group = regex.GroupNumberFromName(rule.SecretGroup);
+            var validators = rule.Validators.Select(name => ValueValidators.TryGet(name, out var v)
+                ? v
+                : throw new BulwarkInputException($"{rule.Source}: rule {rule.Id}: unknown validator '{name}'")).ToArray();
+            return new Entry(rule, regex, timeout, group >= 0 ? group : null, validators);
+        }
+    }
+}

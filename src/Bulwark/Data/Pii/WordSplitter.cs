@@ -1,0 +1,112 @@
+namespace Bulwark.Data.Pii;
+
+/// <summary>How a word is written: the first signal of a proper noun.</summary>
+internal enum Shape { Lower, Capitalised, Upper, Initial, Other }
+
+/// <summary>A word of letters (with inner apostrophes and hyphens) at [Start, End) of the text.</summary>
+internal readonly record struct Word(int Start, int End, Shape Shape)
+{
+    public int Length => End - Start;
+
+    public ReadOnlySpan<char> Span(string text) => text.AsSpan(Start, End - Start);
+
+    public bool IsNameShaped => Shape is Shape.Capitalised or Shape.Upper or Shape.Initial;
+}
+
+/// <summary>Splits text into words in one pass; no allocation beyond the list.</summary>
+internal static class WordSplitter
+{
+    public static List<Word> Split(string text)
+    {
+        var words = new List<Word>();
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (!char.IsLetter(text[i]))
+            {
+                i++;
+                continue;
+            }
+            var start = i;
+            while (i < text.Length && (char.IsLetter(text[i]) || (text[i] is '\'' or '’' or '-' && i + 1 < text.Length && char.IsLetter(text[i + 1]) && i > start && !IsPossessive(text, i)))) i++;
+            // Letters glued to digits ("abc123") are identifiers, not words.
+            if ((start > 0 && char.IsAsciiDigit(text[start - 1])) || (i < text.Length && char.IsAsciiDigit(text[i]))) continue;
+            words.Add(new Word(start, i, ShapeOf(text.AsSpan(start, i - start))));
+        }
+        return words;
+    }
+
+    // "Anna's" is the word "Anna": the possessive ending is not part of a name.
+    private static bool IsPossessive(string text, int apostrophe) =>
+        apostrophe + 1 < text.Length && text[apostrophe + 1] is 's' or 'S' && (apostrophe + 2 >= text.Length || !char.IsLetter(text[apostrophe + 2]));
+
+    private static Shape ShapeOf(ReadOnlySpan<char> word)
+    {
+        if (word.Length == 1) return char.IsUpper(word[0]) ? Shape.Initial : Shape.Lower;
+        if (!char.IsUpper(word[0])) return char.IsLower(word[0]) ? Shape.Lower : Shape.Other;
+        var lower = 0;
+        var upper = 0;
+        foreach (var c in word[1..])
+        {
+            if (char.IsLower(c)) lower++;
+            else if (char.IsUpper(c)) upper++;
+        }
+        // "McDonald" and "O'Neil" are capitalised; "SDKs", "iPhone"-like mixes and "HTTP" are not names' usual shape.
+        if (upper == 0 || (lower > 0 && upper <= 1 && !char.IsUpper(word[1]))) return Shape.Capitalised;
+        return lower == 0 ? Shape.Upper : Shape.Other;
+    }
+
+    /// <summary>Two words of one name: only spaces between them, or an initial's dot and a space.</summary>
+    public static bool Joinable(string text, Word a, Word b)
+    {
+        var gap = text.AsSpan(a.End, b.Start - a.End);
+        if (gap.Length == 0 || gap.Length > 2) return false;
+        if (gap is " ") return true;
+        return a.Shape == Shape.Initial && gap is ". ";
+    }
+
+    /// <summary>Two words of one phrase across a line break or a double space (place names in addresses, titles).</summary>
+    public static bool JoinableLoose(string text, Word a, Word b)
+    {
+        var gap = text.AsSpan(a.End, b.Start - a.End);
+        return gap.Length is > 0 and <= 3 && gap.IndexOfAnyExcept(" \n\r\t") < 0;
+    }
+}
+
+/// <summary>
+/// Cue phrases (lower case, single spaces) that end right before a word ("my name is |Ana"). The last word of
+/// each cue indexes the set, so testing a word costs one lookup of the word before it.
+/// </summary>
+internal sealed class CueSet
+{
+    private readonly Dictionary<string, string[]> _byLastWord;
+    private readonly Dictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    public CueSet(params string[] cues)
+    {
+        _byLastWord = cues.GroupBy(c => c[(c.LastIndexOf(' ') + 1)..], StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(c => c.Length).ToArray(), StringComparer.OrdinalIgnoreCase);
+        _lookup = _byLastWord.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>The cue that ends just before word <paramref name="index"/>, or null.</summary>
+    public string? Before(string text, List<Word> words, int index)
+    {
+        var start = words[index].Start;
+        // Between the cue and the word: spaces, a colon, a comma or a question mark ("name: Ana", "last name? Roe").
+        var p = start;
+        while (p > 0 && text[p - 1] is ' ' or ':' or ',' or '?' or '\t' or '\n' or '\r' && start - p < 4) p--;
+        if (p == start) return null;
+        var wordStart = p;
+        while (wordStart > 0 && (char.IsLetter(text[wordStart - 1]) || text[wordStart - 1] is '\'' or '’')) wordStart--;
+        if (wordStart == p || !_lookup.TryGetValue(text.AsSpan(wordStart, p - wordStart), out var cues)) return null;
+        foreach (var cue in cues)
+        {
+            if (p < cue.Length) continue;
+            if (!text.AsSpan(p - cue.Length, cue.Length).Equals(cue, StringComparison.OrdinalIgnoreCase)) continue;
+            if (p - cue.Length > 0 && char.IsLetter(text[p - cue.Length - 1])) continue;
+            return cue;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,39 @@
+using Bulwark.Kernel;
+using Bulwark.Kernel.RulePacks;
+using Bulwark.Text;
+
+namespace Bulwark.Data;
+
+/// <summary>
+/// Runs the self-tests of every rule: pattern rules through the text engine's <see cref="RuleSelfTester"/>,
+/// detector rules through a <see cref="TextDetector"/> holding only that rule. Used by the test suite and by
+/// <c>bulwark rules verify</c>.
+/// </summary>
+public static class RuleVerifier
+{
+    public static IReadOnlyList<RuleTestFailure> Verify(IEnumerable<Rule> rules, bool requireExamples = true)
+    {
+        var all = rules.ToList();
+        var failures = RuleSelfTester.Verify(all.Where(r => r.IsPatternRule), requireExamples).ToList();
+        foreach (var rule in all.Where(r => !r.IsPatternRule))
+        {
+            TextDetector detector;
+            try
+            {
+                detector = new TextDetector([rule], ScanLimits.Default, TimeProvider.System);
+            }
+            catch (BulwarkInputException e)
+            {
+                failures.Add(new RuleTestFailure(rule.Id, rule.Source, "", e.Message));
+                continue;
+            }
+            if (requireExamples && rule.MustMatch.Count == 0)
+                failures.Add(new RuleTestFailure(rule.Id, rule.Source, "", "has no must-match examples"));
+            foreach (var sample in rule.MustMatch.Where(s => !detector.MatchText(s).Any(m => m.Rule.Id == rule.Id)))
+                failures.Add(new RuleTestFailure(rule.Id, rule.Source, sample, "must-match sample did not match"));
+            foreach (var sample in rule.MustNotMatch.Where(s => detector.MatchText(s).Any(m => m.Rule.Id == rule.Id)))
+                failures.Add(new RuleTestFailure(rule.Id, rule.Source, sample, "must-not-match sample matched"));
+        }
+        return failures;
+    }
+}
