@@ -24,9 +24,13 @@ internal static class StageProfile
 
         output.WriteLine("| prompt | prepare | rules | tokens | classify |");
         output.WriteLine("|---|---:|---:|---:|---:|");
-        foreach (var (name, size, attacks) in new[] { ("1 KB, benign", 1024, false), ("32 KB, benign", 32 * 1024, false), ("1 KB, attacks", 1024, true), ("32 KB, attacks", 32 * 1024, true) })
+        foreach (var (name, size, attacks) in new[]
         {
-            var prompt = Prompts.Make(size, 1, attacks);
+            ("1 KB, benign", 1024, false), ("32 KB, benign", 32 * 1024, false), ("1 KB, attacks", 1024, true), ("32 KB, attacks", 32 * 1024, true),
+            ("1 KB, jailbreak", 1024, true), ("32 KB, jailbreak", 32 * 1024, true),
+        })
+        {
+            var prompt = name.Contains("jailbreak", StringComparison.Ordinal) ? Prompts.MakeJailbreak(size, 1) : Prompts.Make(size, 1, attacks);
             var calls = size > 4096 ? 200 : 3000;
             var text = PromptText.Prepare(prompt).Text;
             var tokens = new List<(int, float)>();
@@ -42,7 +46,7 @@ internal static class StageProfile
             var classify = Median(calls, () => classifier.Classify(prompt));
             output.WriteLine(FormattableString.Invariant($"| {name} | {prepare:0.0} µs | {scan:0.0} µs | {features:0.0} µs | {classify:0.0} µs |"));
 
-            var costly = perRule.Select(r => (r.Id, Cost: Median(calls / 4, () => r.Scanner.ScanString(text)))).OrderByDescending(r => r.Cost).Take(6);
+            var costly = perRule.Select(r => (r.Id, Cost: Median(calls / 4, () => r.Scanner.ScanString(text)))).OrderByDescending(r => r.Cost).Take(8);
             output.WriteLine("|   " + string.Join(", ", costly.Select(r => FormattableString.Invariant($"{r.Id} {r.Cost:0.0}"))) + " | | | | |");
         }
     }

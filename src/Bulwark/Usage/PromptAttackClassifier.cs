@@ -135,6 +135,8 @@ public sealed class PromptAttackClassifier
     /// an instruction buried in a long document is judged on its own, a long jailbreak template on the whole.
     /// A struct walked in place, so a long document's hundreds of windows cost no allocation.
     /// </summary>
+    private static readonly SearchValues<char> SentenceEnds = SearchValues.Create("\n.!?");
+
     private struct SentenceWindows(string text)
     {
         private int _sentenceStart;   // start of the sentence being looked for
@@ -165,6 +167,12 @@ public sealed class PromptAttackClassifier
                 {
                     (start, length) = (0, 0);
                     return false;
+                }
+                if (_scan < text.Length)
+                {
+                    // Only these characters can end a sentence: jump to the next one (a vectorised search).
+                    var next = text.AsSpan(_scan).IndexOfAny(SentenceEnds);
+                    _scan = next < 0 ? text.Length : _scan + next;
                 }
                 var i = _scan++;
                 var end = i == text.Length || text[i] == '\n' || (text[i] is '.' or '!' or '?' && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])));

@@ -37,6 +37,7 @@ public static class PromptText
     private static readonly Dictionary<char, char> Confusable = BuildConfusables();
     private static readonly System.Buffers.SearchValues<char> LeetCharacters = System.Buffers.SearchValues.Create("013457@$!");
     private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+    private static readonly System.Buffers.SearchValues<char> Separators = System.Buffers.SearchValues.Create(" .-_");
 
     // Prepare and the per-character passes below run on every classification: fully optimised from the first call.
     // On a 1 KB prompt, tier-0 code and then the instrumented code that gathers the tier-1 profile ran them 3-10x
@@ -190,20 +191,44 @@ public static class PromptText
         return result.ToString();
     }
 
-    /// <summary>Cheap test for "x y z w": four single letters in a row, each followed by one separator.</summary>
+    /// <summary>
+    /// Cheap test for "x y z w": four single letters in a row, each followed by one separator, with no other letter
+    /// between them. A single letter is the one just before a separator, so the test jumps from separator to separator
+    /// (a vectorised search) instead of reading every character: any other letter since the last separator breaks
+    /// the run.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool HasSpacedLetters(string text)
     {
         var run = 0;
-        for (var i = 0; i + 1 < text.Length; i++)
+        var previous = -1; // the last separator passed
+        while (true)
         {
-            var single = char.IsLetter(text[i]) && (i == 0 || !char.IsLetter(text[i - 1])) && text[i + 1] is ' ' or '.' or '-' or '_';
-            if (single)
+            var next = text.AsSpan(previous + 1).IndexOfAny(Separators);
+            if (next < 0) return false;
+            var separator = previous + 1 + next;
+            var letter = separator - 1; // the only place before this separator where a single letter can be
+            if (letter > previous)
             {
-                if (++run >= 4) return true;
-                i++;
+                if (ContainsLetter(text.AsSpan(previous + 1, letter - previous - 1))) run = 0;
+                if (char.IsLetter(text[letter]))
+                {
+                    if (letter == 0 || !char.IsLetter(text[letter - 1]))
+                    {
+                        if (++run >= 4) return true;
+                    }
+                    else run = 0;
+                }
             }
-            else if (char.IsLetter(text[i])) run = 0;
+            previous = separator;
+        }
+    }
+
+    private static bool ContainsLetter(ReadOnlySpan<char> span)
+    {
+        foreach (var c in span)
+        {
+            if (char.IsLetter(c)) return true;
         }
         return false;
     }
@@ -213,17 +238,22 @@ public static class PromptText
     {
         var found = Obfuscation.None;
         var payloads = 0;
+        // Runs of base64 characters (at most MaxPayloadChars each), in order. Only runs of 16 or more can decode to
+        // anything, and such a run starting in [i, i + 15] covers i + 15: when that character is not base64, the next
+        // 16 characters hold no run worth reading. Prose is skipped 16 characters at a time instead of read whole.
         var i = 0;
-        while (i < text.Length && payloads < MaxDecodedPayloads)
+        while (i + 15 < text.Length && payloads < MaxDecodedPayloads)
         {
-            if (!IsBase64Char(text[i]))
+            if (!IsBase64Char(text[i + 15]))
             {
-                i++;
+                i += 16;
                 continue;
             }
-            var j = i;
-            while (j < text.Length && j - i < MaxPayloadChars && IsBase64Char(text[j])) j++;
-            var run = text.AsSpan(i, j - i);
+            var start = i + 15;
+            while (start > i && IsBase64Char(text[start - 1])) start--;
+            var j = start;
+            while (j < text.Length && j - start < MaxPayloadChars && IsBase64Char(text[j])) j++;
+            var run = text.AsSpan(start, j - start);
             if (run.Length >= 20 && TryDecodeHex(run, out var hex))
             {
                 found |= Obfuscation.HexPayload;
@@ -239,7 +269,7 @@ public static class PromptText
             i = j;
         }
 
-        if (payloads < MaxDecodedPayloads && CountPercentEscapes(text) >= 3)
+        if (payloads < MaxDecodedPayloads && HasPercentEscapes(text, 3))
         {
             try
             {
@@ -290,15 +320,20 @@ public static class PromptText
         return text.Length > 0 && text.Contains(' ', StringComparison.Ordinal);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int CountPercentEscapes(string text)
+    /// <summary>Whether the text holds at least <paramref name="atLeast"/> escapes "%xx" (x a hex digit).</summary>
+    private static bool HasPercentEscapes(string text, int atLeast)
     {
         var count = 0;
-        for (var i = 0; i + 2 < text.Length; i++)
+        var i = 0;
+        while (true)
         {
-            if (text[i] == '%' && char.IsAsciiHexDigit(text[i + 1]) && char.IsAsciiHexDigit(text[i + 2])) count++;
+            var next = text.AsSpan(i).IndexOf('%');
+            if (next < 0) return false;
+            i += next;
+            if (i + 2 >= text.Length) return false;
+            if (char.IsAsciiHexDigit(text[i + 1]) && char.IsAsciiHexDigit(text[i + 2]) && ++count >= atLeast) return true;
+            i++;
         }
-        return count;
     }
 
     public static string Rot13(string text) => string.Create(text.Length, text, (span, source) =>
