@@ -63,7 +63,7 @@ public sealed class PromptAttackClassifier
         for (var i = 0; i < tokens.Count; i++) prefix[i + 1] = prefix[i] + model.Weights[tokens[i].Slot] * tokens[i].Value;
 
         PromptClassification? worst = null;
-        var windows = new SentenceWindows(view.Text);
+        var windows = new PromptWindows(view.Text);
         while (windows.Next(out var start, out var length))
         {
             // The window's matches are a contiguous run of the start-ordered list; its rules, first seen first.
@@ -128,64 +128,6 @@ public sealed class PromptAttackClassifier
         var features = new List<(int, float)>(256);
         PromptFeatures.Extract(view, rules, features);
         return features;
-    }
-
-    /// <summary>
-    /// The whole text, then, when it is longer than a window, each sentence (long sentences in overlapping windows):
-    /// an instruction buried in a long document is judged on its own, a long jailbreak template on the whole.
-    /// A struct walked in place, so a long document's hundreds of windows cost no allocation.
-    /// </summary>
-    private static readonly SearchValues<char> SentenceEnds = SearchValues.Create("\n.!?");
-
-    private struct SentenceWindows(string text)
-    {
-        private int _sentenceStart;   // start of the sentence being looked for
-        private int _scan;            // next character to test for a sentence end
-        private int _window = -1;     // next window start inside the current sentence; -1 when none
-        private int _sentenceStop;
-        private bool _wholeDone;
-
-        public bool Next(out int start, out int length)
-        {
-            if (!_wholeDone)
-            {
-                _wholeDone = true;
-                (start, length) = (0, text.Length);
-                if (text.Length <= WindowChars) _scan = text.Length + 1; // the whole text is the only window
-                return true;
-            }
-            while (true)
-            {
-                if (_window >= 0)
-                {
-                    start = _window;
-                    length = Math.Min(WindowChars, _sentenceStop - _window);
-                    _window = _window + WindowChars >= _sentenceStop ? -1 : _window + WindowStep;
-                    return true;
-                }
-                if (_scan > text.Length)
-                {
-                    (start, length) = (0, 0);
-                    return false;
-                }
-                if (_scan < text.Length)
-                {
-                    // Only these characters can end a sentence: jump to the next one (a vectorised search).
-                    var next = text.AsSpan(_scan).IndexOfAny(SentenceEnds);
-                    _scan = next < 0 ? text.Length : _scan + next;
-                }
-                var i = _scan++;
-                var end = i == text.Length || text[i] == '\n' || (text[i] is '.' or '!' or '?' && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])));
-                if (!end) continue;
-                var stop = Math.Min(text.Length, i + 1);
-                if (stop - _sentenceStart >= MinSentenceChars)
-                {
-                    _window = _sentenceStart;
-                    _sentenceStop = stop;
-                }
-                _sentenceStart = stop;
-            }
-        }
     }
 
     /// <summary>
