@@ -31,6 +31,24 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    public static readonly Option<string?> NerModel = new("--ner-model")
+    {
+        Description = "Token-classification ONNX model directory (model.onnx, vocab.txt, labels): adds the NER rules (docs/ner.md)",
+    };
+
+    /// <summary>The rule options plus <c>--ner-model</c>, for commands that run the PII detectors.</summary>
+    public static void AddRuleAndNerOptions(Command command)
+    {
+        AddRuleOptions(command);
+        command.Options.Add(NerModel);
+    }
+
+    /// <summary>The model named by <c>--ner-model</c>, loaded (a bad one is an input error); null without the option.</summary>
+    public static Data.Pii.Ner.NerModel? LoadNerModel(ParseResult parse) =>
+        HasNerOption(parse) && parse.GetValue(NerModel) is { } directory ? Data.Pii.Ner.NerModel.Load(directory) : null;
+
+    private static bool HasNerOption(ParseResult parse) => parse.CommandResult.Command.Options.Contains(NerModel);
+
     public static void AddRuleOptions(Command command)
     {
         command.Options.Add(Rules);
@@ -38,10 +56,12 @@ internal static class CommonOptions
         command.Options.Add(NoDefaultRules);
     }
 
-    public static RuleCatalog LoadCatalog(ParseResult parse)
+    /// <param name="includeNer">Add the optional NER pack even without <c>--ner-model</c> (rule docs).</param>
+    public static RuleCatalog LoadCatalog(ParseResult parse, bool includeNer = false)
     {
         var disabled = (parse.GetValue(Disable) ?? []).SelectMany(d => d.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return RuleCatalog.Load(parse.GetValue(Rules) ?? [], disabled, includeEmbedded: !parse.GetValue(NoDefaultRules));
+        var ner = includeNer || (HasNerOption(parse) && parse.GetValue(NerModel) is not null);
+        return RuleCatalog.Load(parse.GetValue(Rules) ?? [], disabled, includeEmbedded: !parse.GetValue(NoDefaultRules), includeNer: ner);
     }
 
     /// <summary>A small text file the user named (a system prompt, say), or a clear error.</summary>

@@ -17,12 +17,13 @@ internal static class DetectCommand
         var jsonl = new Option<bool>("--jsonl") { Description = "Read {\"id\", \"text\"} lines on stdin, write {\"id\", \"findings\"} lines on stdout", Required = true };
         var family = new Option<string?>("--family") { Description = "Only rules of this family (e.g. secret)" };
         var command = new Command("detect", "Run the text detectors over JSON lines (for evaluation and pipelines)") { jsonl, family };
-        CommonOptions.AddRuleOptions(command);
+        CommonOptions.AddRuleAndNerOptions(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var catalog = CommonOptions.LoadCatalog(parse);
             var rules = catalog.Rules.Where(r => parse.GetValue(family) is not { } f || r.Family.Equals(f, StringComparison.OrdinalIgnoreCase)).ToList();
-            var detector = new TextDetector(rules, ScanLimits.Default, TimeProvider.System);
+            using var ner = CommonOptions.LoadNerModel(parse);
+            var detector = new TextDetector(rules, ScanLimits.Default, TimeProvider.System, ner);
             return Task.FromResult(JsonLines.Process(stdin, stdout, stderr, text => Result(text, detector), cancellationToken));
         });
         return command;
@@ -40,7 +41,7 @@ internal static class DetectCommand
                 ["type"] = match.Rule.EntityType,
                 ["start"] = codePoints.FromUtf16(start),
                 ["end"] = codePoints.FromUtf16(start + match.SecretLength),
-                ["score"] = TextDetector.Score(match.Rule.Confidence),
+                ["score"] = match.Score ?? TextDetector.Score(match.Rule.Confidence),
                 ["rule"] = match.Rule.Id,
             });
         }

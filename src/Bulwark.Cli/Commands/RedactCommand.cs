@@ -25,7 +25,7 @@ internal static class RedactCommand
         var policy = new Option<string?>("--policy") { Description = "Anonymisation policy YAML: an operator per entity type (docs/anonymization.md)" };
         var operatorName = new Option<string?>("--operator") { Description = $"One operator for every type: {string.Join(", ", AnonymizationPolicy.OperatorNames)} (default replace)" };
         var redact = new Command("redact", "Anonymise secrets and personal data in a file or stdin") { Input, Output, policy, operatorName, KeyFile, Vault };
-        CommonOptions.AddRuleOptions(redact);
+        CommonOptions.AddRuleAndNerOptions(redact);
         redact.SetAction(parse =>
         {
             var chosen = parse.GetValue(policy) is { } path ? AnonymizationPolicy.LoadFile(path)
@@ -35,7 +35,8 @@ internal static class RedactCommand
             if (vaultPath is not null && key is null) throw new BulwarkInputException("--vault is encrypted at rest: give --key-file or set " + AnonymizationKey.EnvironmentVariable);
             var vault = vaultPath is null ? null : PseudonymVault.Open(vaultPath, key!);
             var anonymizer = new Anonymizer(chosen, key, vault);
-            var detector = new TextDetector(Scanner.ScannedRules(CommonOptions.LoadCatalog(parse)), ScanLimits.Default, TimeProvider.System);
+            using var ner = CommonOptions.LoadNerModel(parse);
+            var detector = new TextDetector(Scanner.ScannedRules(CommonOptions.LoadCatalog(parse)), ScanLimits.Default, TimeProvider.System, ner);
 
             var result = anonymizer.Anonymize(Read(parse.GetValue(Input)!, stdin), detector);
             Write(parse.GetValue(Output), result.Text, stdout);

@@ -50,13 +50,14 @@ internal static class RulesCommand
     private static Command Verify(IAnsiConsole console)
     {
         var command = new Command("verify", "Compile every rule and run its must-match / must-not-match self-tests");
-        CommonOptions.AddRuleOptions(command);
+        CommonOptions.AddRuleAndNerOptions(command);
         command.SetAction(parse =>
         {
             var catalog = CommonOptions.LoadCatalog(parse);
             // A pattern that does not compile, or an unknown detector, is an input error (exit 2), not a failed test.
-            _ = new TextDetector(catalog.Rules, ScanLimits.Default, TimeProvider.System);
-            var failures = RuleVerifier.Verify(catalog.Rules);
+            using var ner = CommonOptions.LoadNerModel(parse);
+            _ = new TextDetector(catalog.Rules, ScanLimits.Default, TimeProvider.System, ner);
+            var failures = RuleVerifier.Verify(catalog.Rules, ner: ner);
             foreach (var failure in failures)
             {
                 console.MarkupLine($"[red]FAIL[/] {Markup.Escape(failure.RuleId)} ({Markup.Escape(failure.Source)}): {Markup.Escape(failure.Problem)}{(failure.Sample.Length > 0 ? ": " + Markup.Escape(failure.Sample) : "")}");
@@ -77,7 +78,8 @@ internal static class RulesCommand
         CommonOptions.AddRuleOptions(command);
         command.SetAction(parse =>
         {
-            var catalog = CommonOptions.LoadCatalog(parse);
+            // Every shipped rule gets a page, the optional NER pack's too.
+            var catalog = CommonOptions.LoadCatalog(parse, includeNer: true);
             var written = RuleDocsGenerator.Write(catalog.Rules, parse.GetValue(output)!);
             console.MarkupLine($"Wrote [bold]{written}[/] pages to {Markup.Escape(parse.GetValue(output)!)}");
             return ExitCodes.Clean;

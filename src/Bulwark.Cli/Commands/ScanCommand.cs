@@ -32,12 +32,13 @@ internal static class ScanCommand
         {
             paths, format, output, failOn, exclude, noGitIgnore, baseline, writeBaseline, maxFileSize, threads, noProgress,
         };
-        CommonOptions.AddRuleOptions(command);
+        CommonOptions.AddRuleAndNerOptions(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var threadCount = parse.GetValue(threads);
             if (threadCount < 0) throw new BulwarkInputException("--threads must be 0 or more");
             var catalog = CommonOptions.LoadCatalog(parse);
+            using var ner = CommonOptions.LoadNerModel(parse);
             var options = new ScanOptions
             {
                 Roots = parse.GetValue(paths)!,
@@ -46,6 +47,7 @@ internal static class ScanCommand
                 Excludes = parse.GetValue(exclude) ?? [],
                 UseGitIgnore = !parse.GetValue(noGitIgnore),
                 Baseline = parse.GetValue(baseline) is { } baselinePath ? Baseline.Load(baselinePath) : null,
+                Ner = ner,
             };
             foreach (var root in options.Roots)
             {

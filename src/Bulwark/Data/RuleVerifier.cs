@@ -1,3 +1,4 @@
+using Bulwark.Data.Pii.Ner;
 using Bulwark.Kernel;
 using Bulwark.Kernel.RulePacks;
 using Bulwark.Text;
@@ -11,7 +12,8 @@ namespace Bulwark.Data;
 /// </summary>
 public static class RuleVerifier
 {
-    public static IReadOnlyList<RuleTestFailure> Verify(IEnumerable<Rule> rules, bool requireExamples = true)
+    /// <param name="ner">The model for <c>ner-*</c> rules (their samples then check the model); without one they fail.</param>
+    public static IReadOnlyList<RuleTestFailure> Verify(IEnumerable<Rule> rules, bool requireExamples = true, NerModel? ner = null)
     {
         var all = rules.ToList();
         var failures = RuleSelfTester.Verify(all.Where(r => r.IsPatternRule), requireExamples).ToList();
@@ -20,7 +22,7 @@ public static class RuleVerifier
             TextDetector detector;
             try
             {
-                detector = new TextDetector([rule], ScanLimits.Default, TimeProvider.System);
+                detector = new TextDetector([rule], ScanLimits.Default, TimeProvider.System, ner);
             }
             catch (BulwarkInputException e)
             {

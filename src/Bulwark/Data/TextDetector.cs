@@ -1,4 +1,5 @@
 using Bulwark.Data.Pii;
+using Bulwark.Data.Pii.Ner;
 using Bulwark.Data.Secrets;
 using Bulwark.Kernel;
 using Bulwark.Kernel.RulePacks;
@@ -20,12 +21,14 @@ public sealed class TextDetector
     private readonly IReadOnlyList<ITextRecogniser> _recognisers;
     private readonly ScanLimits _limits;
 
-    public TextDetector(IReadOnlyList<Rule> rules, ScanLimits limits, TimeProvider time)
+    /// <param name="ner">The model that answers <c>ner-*</c> detector rules (docs/ner.md); null where none is
+    /// configured, and then such a rule is an input error. Owned by the caller.</param>
+    public TextDetector(IReadOnlyList<Rule> rules, ScanLimits limits, TimeProvider time, NerModel? ner = null)
     {
         Rules = rules;
         _limits = limits;
         _scanner = new TextDocumentScanner(new PatternEngine(rules.Where(r => r.IsPatternRule).ToList(), limits), limits, time);
-        _recognisers = Recognisers.Create(rules.Where(r => !r.IsPatternRule).ToList(), limits);
+        _recognisers = Recognisers.Create(rules.Where(r => !r.IsPatternRule).ToList(), limits, ner);
     }
 
     public IReadOnlyList<Rule> Rules { get; }
@@ -77,7 +80,7 @@ public sealed class TextDetector
             var (line, column) = lines.At(s.Start);
             var (endLine, endColumn) = lines.At(s.End);
             var value = text[s.Start..s.End];
-            return new TextMatch(s.Rule, s.Start, s.End, line, column, endLine, endColumn, value, value, 0, value.Length);
+            return new TextMatch(s.Rule, s.Start, s.End, line, column, endLine, endColumn, value, value, 0, value.Length, s.Score);
         }).ToList();
     }
 
@@ -161,7 +164,7 @@ public sealed class TextDetector
             Evidence = SecretRedactor.Evidence(match.MatchedText, match.SecretOffset, match.SecretLength),
             Fingerprint = Fingerprints.Of(rule.Id, relativePath, match.Secret),
             Tags = rule.Tags,
-            Score = Score(rule.Confidence),
+            Score = match.Score ?? Score(rule.Confidence),
             EntityType = rule.EntityType,
         };
     }

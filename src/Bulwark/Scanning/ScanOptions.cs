@@ -1,3 +1,4 @@
+using Bulwark.Data.Pii.Ner;
 using Bulwark.Kernel;
 
 namespace Bulwark.Scanning;
@@ -16,6 +17,9 @@ public sealed record ScanOptions
     public Baseline? Baseline { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public IProgress<ScanProgress>? Progress { get; init; }
+
+    /// <summary>The model for the <c>ner-*</c> rules of the optional NER pack (docs/ner.md); owned by the caller.</summary>
+    public NerModel? Ner { get; init; }
 
     public int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
 }

@@ -15,7 +15,7 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
 {
     // Prompt-attack rules read prompts, not source code (a comment saying "ignore the previous value" is not an
     // attack): every file gets the other families, prompt templates and corpus documents get them as well.
-    private readonly TextDetector _detector = new(ScannedRules(catalog), options.Limits, options.Time);
+    private readonly TextDetector _detector = new(ScannedRules(catalog), options.Limits, options.Time, options.Ner);
     private readonly Lazy<PromptDocumentScanner> _promptDocuments = new(() => new PromptDocumentScanner(catalog.Rules, options.Limits, options.Time));
 
     public static IReadOnlyList<Rule> ScannedRules(RuleCatalog catalog) =>

@@ -23,10 +23,13 @@ public sealed class RuleCatalog
     /// <param name="extraPackPaths">Files or directories of extra packs (<c>--rules</c>).</param>
     /// <param name="disabledIds">Rule ids to switch off (<c>--disable</c>); an unknown id is an error, to catch typos.</param>
     /// <param name="includeEmbedded">False to run only the extra packs.</param>
-    public static RuleCatalog Load(IEnumerable<string>? extraPackPaths = null, IEnumerable<string>? disabledIds = null, bool includeEmbedded = true)
+    /// <param name="includeNer">True to add the optional NER pack (<c>ner-*</c> detectors, which need a NER model),
+    /// with or without the other embedded packs.</param>
+    public static RuleCatalog Load(IEnumerable<string>? extraPackPaths = null, IEnumerable<string>? disabledIds = null, bool includeEmbedded = true, bool includeNer = false)
     {
         var packs = new List<RulePack>();
         if (includeEmbedded) packs.AddRange(RulePackLoader.LoadEmbedded());
+        if (includeNer) packs.Add(RulePackLoader.LoadEmbeddedNer());
         foreach (var path in extraPackPaths ?? []) packs.AddRange(RulePackLoader.LoadPath(path));
         return FromPacks(packs, disabledIds);
     }

@@ -24,16 +24,30 @@ public static partial class RulePackLoader
     [GeneratedRegex("^BW-(DATA|MODEL|USAGE|INFRA|GOV)-[A-Z0-9]+(-[A-Z0-9]+)*$")]
     private static partial Regex RuleIdFormat();
 
-    /// <summary>The default packs shipped inside the library, in a stable order.</summary>
+    /// <summary>The embedded pack of <c>ner-*</c> detector rules, loaded only with a NER model (docs/ner.md).</summary>
+    public const string NerPack = "pii/ner.yaml";
+
+    /// <summary>The default packs shipped inside the library, in a stable order; not the optional NER pack.</summary>
     public static IReadOnlyList<RulePack> LoadEmbedded()
     {
         var assembly = typeof(RulePackLoader).Assembly;
         return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(EmbeddedPrefix, StringComparison.Ordinal) && n.EndsWith(".yaml", StringComparison.Ordinal))
+            .Where(n => n.StartsWith(EmbeddedPrefix, StringComparison.Ordinal) && n.EndsWith(".yaml", StringComparison.Ordinal) && !IsNerPack(n))
             .Order(StringComparer.Ordinal)
             .Select(name => Parse(ReadResource(assembly, name), "embedded:" + name[EmbeddedPrefix.Length..]))
             .ToList();
     }
+
+    /// <summary>The optional NER pack (<see cref="NerPack"/>): rules whose <c>ner-*</c> detectors need a model.</summary>
+    public static RulePack LoadEmbeddedNer()
+    {
+        var assembly = typeof(RulePackLoader).Assembly;
+        var name = assembly.GetManifestResourceNames().Single(IsNerPack);
+        return Parse(ReadResource(assembly, name), "embedded:" + NerPack);
+    }
+
+    private static bool IsNerPack(string resourceName) =>
+        resourceName.StartsWith(EmbeddedPrefix, StringComparison.Ordinal) && resourceName[EmbeddedPrefix.Length..].Replace('\\', '/') == NerPack;
 
     /// <summary>Loads every <c>*.yaml</c>/<c>*.yml</c> pack under a directory, or one pack file.</summary>
     public static IReadOnlyList<RulePack> LoadPath(string path)
