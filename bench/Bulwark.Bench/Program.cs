@@ -3,9 +3,15 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project bench/Bulwark.Bench -- --filter '*'   (BenchmarkDotNet; see bench/README.md)
 // dotnet run -c Release --project bench/Bulwark.Bench -- latency        (classification latency percentiles)
 // dotnet run -c Release --project bench/Bulwark.Bench -- stages         (where classification time goes)
+// dotnet run -c Release --project bench/Bulwark.Bench -- pii DIR [MiB]  (where PII detection time goes, per recogniser)
 if (args is ["latency"])
 {
     Bulwark.Bench.LatencyRun.Run(Console.Out);
+    return;
+}
+if (args is ["pii", var folder, ..])
+{
+    Bulwark.Bench.PiiProfile.Run(Console.Out, folder, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 32);
     return;
 }
 if (args is ["stages"])

@@ -25,6 +25,9 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
     private readonly Anchor _anchor;
     private readonly int _fewestDigits;
 
+    /// <summary>What this recogniser's rules run next to.</summary>
+    public Anchor AnchorKind => _anchor;
+
     public AnchoredPatternRecogniser(IReadOnlyList<Rule> rules, Anchor anchor, TimeSpan timeout)
     {
         _anchor = anchor;
@@ -35,6 +38,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
     public void Recognise(string text, List<RecognisedSpan> results)
     {
         var scannedTo = new int[_entries.Length];
+        var context = new ContextCursor?[_entries.Length];
         var span = text.AsSpan();
         var position = 0;
         while (position < text.Length)
@@ -52,7 +56,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
                 var entry = _entries[i];
                 if (entry.Rule.MinDigits > digits && _anchor != Anchor.AtSign) break; // sorted by min-digits
                 if (entry.Rule.MaxDigits > 0 && digits > entry.Rule.MaxDigits) continue;
-                Run(text, entry, runStart, runEnd, ref scannedTo[i], results);
+                Run(text, entry, runStart, runEnd, ref scannedTo[i], ref context[i], results);
             }
         }
     }
@@ -110,13 +114,13 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         return (end, digits);
     }
 
-    private static void Run(string text, Entry entry, int runStart, int runEnd, ref int scannedTo, List<RecognisedSpan> results)
+    private static void Run(string text, Entry entry, int runStart, int runEnd, ref int scannedTo, ref ContextCursor? context, List<RecognisedSpan> results)
     {
         var rule = entry.Rule;
         var reach = rule.Window > 0 ? rule.Window : DefaultReach;
         if (scannedTo >= runEnd) return; // an earlier match of this rule already covers the run
         // Context words are cheaper than a regex: a rule that needs one skips runs without any near them.
-        if (rule.ContextWords.Count > 0 && !ContextWords.Near(text, runStart, runEnd, rule.ContextWords, rule.ContextWithin + reach)) return;
+        if (rule.ContextWords.Count > 0 && !(context ??= new ContextCursor(text, rule.ContextWords)).Near(runStart, runEnd, rule.ContextWithin + reach)) return;
         var from = Math.Min(runStart, Math.Max(Math.Max(0, runStart - reach), scannedTo));
         var to = Math.Min(text.Length, runEnd + reach);
         if (!rule.Multiline)
@@ -129,6 +133,8 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         // Start the window on a word boundary, so a lookbehind cannot mistake the middle of a token for its start.
         for (var back = 0; from > scannedTo && from > 0 && back < 64 && char.IsLetterOrDigit(text[from - 1]); back++) from--;
         if (to <= from) return;
+        // Hashes, versions and timestamps cannot hold this rule's value: skip them without a regex.
+        if (entry.Shape is { } shape && !shape.MayMatch(text, runStart, runEnd, from, to)) return;
         try
         {
             // Most windows hold no match: the span check allocates nothing.
@@ -172,12 +178,18 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
     private sealed class Entry
     {
         private const int CompileAfterWindows = 256;
+
+        // A pattern this long (the street-address pattern, ~3,000 characters) compiles to more IL than the JIT
+        // optimises ("switched to MinOpts"): compiled it ran at half the interpreter's speed, so it stays interpreted.
+        private const int InterpretedPatternLength = 2000;
         private readonly TimeSpan _timeout;
         private Regex _regex;
         private int _windows;
 
-        private Entry(Rule rule, Regex regex, TimeSpan timeout, int? secretGroup, Func<string, bool>[] validators)
+        private Entry(Rule rule, Regex regex, TimeSpan timeout, int? secretGroup, Func<string, bool>[] validators, bool stayInterpreted)
         {
+            Shape = ValueShape.For(rule.Id, rule.Pattern);
+            if (stayInterpreted) _windows = CompileAfterWindows;
             Rule = rule;
             _regex = regex;
             _timeout = timeout;
@@ -186,6 +198,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         }
 
         public Rule Rule { get; }
+        public ValueShape? Shape { get; }
         public int? SecretGroup { get; }
         public Func<string, bool>[] Validators { get; }
 
@@ -206,7 +219,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
             var validators = rule.Validators.Select(name => ValueValidators.TryGet(name, out var v)
                 ? v
                 : throw new BulwarkInputException($"{rule.Source}: rule {rule.Id}: unknown validator '{name}'")).ToArray();
-            return new Entry(rule, regex, timeout, group >= 0 ? group : null, validators);
+            return new Entry(rule, regex, timeout, group >= 0 ? group : null, validators, rule.Pattern.Length > InterpretedPatternLength);
         }
     }
 }
