@@ -55,7 +55,8 @@ public sealed class TextDetector
         var text = sniff.Encoding.GetString(bytes[sniff.BomLength..]);
         var matches = outcome.Matches.Concat(Recognise(text)).ToList();
         var truncated = outcome.TruncatedFindings || matches.Count > _limits.MaxFindingsPerFile;
-        var kept = Resolve(matches).OrderBy(m => m.Start).Take(_limits.MaxFindingsPerFile).ToList();
+        // Over the cap, the most severe findings stay: dates and URLs must not push a private key out of the report.
+        var kept = Resolve(matches).OrderByDescending(m => m.Rule.Severity).ThenBy(m => m.Start).Take(_limits.MaxFindingsPerFile).OrderBy(m => m.Start).ToList();
         return (kept.Select(m => ToFinding(m, displayPath, relativePath)).ToList(), outcome with { Matches = kept, TruncatedFindings = truncated });
     }
 
