@@ -16,6 +16,7 @@ namespace Bulwark.Data;
 public sealed class TextDetector
 {
     private const string PiiFamily = "pii";
+    private const int PatternPassHeadroom = 10;
 
     private readonly TextDocumentScanner _scanner;
     private readonly IReadOnlyList<ITextRecogniser> _recognisers;
@@ -27,8 +28,11 @@ public sealed class TextDetector
     {
         Rules = rules;
         _limits = limits;
-        _scanner = new TextDocumentScanner(new PatternEngine(rules.Where(r => r.IsPatternRule).ToList(), limits), limits, time);
         _recognisers = Recognisers.Create(rules.Where(r => !r.IsPatternRule).ToList(), limits, ner);
+        // With recognisers beside it, the pattern pass may gather more than the cap: the cap is applied after both,
+        // most severe first, so low-severity PII cannot crowd a secret out of a busy file.
+        var patternLimits = _recognisers.Count == 0 ? limits : limits with { MaxFindingsPerFile = limits.MaxFindingsPerFile * PatternPassHeadroom };
+        _scanner = new TextDocumentScanner(new PatternEngine(rules.Where(r => r.IsPatternRule).ToList(), patternLimits), patternLimits, time);
     }
 
     public IReadOnlyList<Rule> Rules { get; }
