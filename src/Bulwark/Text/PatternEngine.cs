@@ -137,34 +137,13 @@ public sealed class PatternEngine
         return (start, lineEnd < 0 ? forwardLimit : position + lineEnd);
     }
 
-    /// <summary>
-    /// A rule ready to run. Its regex starts interpreted (cheap to build) and is compiled to IL once the rule has
-    /// run on <see cref="CompileAfterWindows"/> windows: a scan pays compilation only for rules that fire often.
-    /// </summary>
-    private sealed class CompiledRule
+    /// <summary>A rule's pattern with the engine's running estimate of how often its windows match.</summary>
+    private sealed class CompiledRule(RulePattern pattern)
     {
-        private const int CompileAfterWindows = 256;
-
-        /// <summary>
-        /// Longer patterns stay interpreted. Their compiled matcher (2,500+ characters of nested alternations and
-        /// backtracking loops: 50+ KB of IL) is past what the JIT optimises; it compiles it without optimisation
-        /// ("switched to MinOpts") and the result ran 30-50% slower than the interpreter. Matches are the same either way.
-        /// </summary>
-        private const int MaxCompiledPatternLength = 2500;
-        private readonly TimeSpan _timeout;
-        private Regex _regex;
-        private int _windows;
-
-        private CompiledRule(Rule rule, Regex regex, TimeSpan timeout, int? secretGroup, Func<string, bool>[] validators)
-        {
-            Rule = rule;
-            _regex = regex;
-            _timeout = timeout;
-            SecretGroup = secretGroup;
-            Validators = validators;
-        }
-
-        public Rule Rule { get; }
+        public Rule Rule => pattern.Rule;
+        public int? SecretGroup => pattern.SecretGroup;
+        public Func<string, bool>[] Validators => pattern.Validators;
+        public Regex Regex => pattern.Regex;
 
         // Windows run and windows that matched, decayed by halving both: a cheap, recent estimate of the match rate.
         // Races between scanning threads only blur the estimate (it picks a strategy, never a result).
@@ -185,45 +164,6 @@ public sealed class PatternEngine
             (_seen, _matched) = (seen, hits);
         }
 
-        public int? SecretGroup { get; }
-        public Func<string, bool>[] Validators { get; }
-
-        public Regex Regex
-        {
-            get
-            {
-                if (_windows < CompileAfterWindows && Interlocked.Increment(ref _windows) == CompileAfterWindows && Rule.Pattern.Length <= MaxCompiledPatternLength)
-                    Volatile.Write(ref _regex, WarmedUp(PatternCompiler.Compile(Rule.Pattern, _timeout, Rule.Id, Rule.Source, compiled: true)));
-                return Volatile.Read(ref _regex);
-            }
-        }
-
-        /// <summary>
-        /// Runs the compiled regex once on a sample before it replaces the interpreted one. The JIT compiles its
-        /// matcher on the first call, inside the match timeout: for a large pattern on a loaded machine that took
-        /// long enough to time out, and the window it happened on lost its matches (a result that depended on load).
-        /// </summary>
-        private Regex WarmedUp(Regex regex)
-        {
-            try
-            {
-                regex.IsMatch(Rule.MustMatch.Count > 0 ? Rule.MustMatch[0] : Rule.Id);
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                // The sample itself ran out of time: nothing is lost, the matcher is compiled all the same.
-            }
-            return regex;
-        }
-
-        public static CompiledRule Create(Rule rule, TimeSpan timeout)
-        {
-            var regex = PatternCompiler.Compile(rule.Pattern, timeout, rule.Id, rule.Source);
-            var group = regex.GroupNumberFromName(rule.SecretGroup);
-            var validators = rule.Validators.Select(name => ValueValidators.TryGet(name, out var v)
-                ? v
-                : throw new BulwarkInputException($"{rule.Source}: rule {rule.Id}: unknown validator '{name}' (known: {ValueValidators.Describe()})")).ToArray();
-            return new CompiledRule(rule, regex, timeout, group >= 0 ? group : null, validators);
-        }
+        public static CompiledRule Create(Rule rule, TimeSpan timeout) => new(RulePattern.Create(rule, timeout));
     }
 }

@@ -171,55 +171,15 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         return rule.ContextWords.Count == 0 || ContextWords.Near(text, matchStart, matchEnd, rule.ContextWords, rule.ContextWithin);
     }
 
-    /// <summary>
-    /// A rule ready to run. Its regex starts interpreted (cheap to build, no JIT inside the first match's timeout)
-    /// and is compiled to IL once the rule has read <see cref="CompileAfterWindows"/> windows, as in PatternEngine.
-    /// </summary>
-    private sealed class Entry
+    /// <summary>A rule's pattern with the value shape that lets a digit run be dropped before its regex.</summary>
+    private sealed class Entry(RulePattern pattern)
     {
-        private const int CompileAfterWindows = 256;
+        public Rule Rule => pattern.Rule;
+        public ValueShape? Shape { get; } = ValueShape.For(pattern.Rule.Id, pattern.Rule.Pattern);
+        public int? SecretGroup => pattern.SecretGroup;
+        public Func<string, bool>[] Validators => pattern.Validators;
+        public Regex Regex => pattern.Regex;
 
-        // A pattern this long (the street-address pattern, ~3,000 characters) compiles to more IL than the JIT
-        // optimises ("switched to MinOpts"): compiled it ran at half the interpreter's speed, so it stays interpreted.
-        private const int InterpretedPatternLength = 2000;
-        private readonly TimeSpan _timeout;
-        private Regex _regex;
-        private int _windows;
-
-        private Entry(Rule rule, Regex regex, TimeSpan timeout, int? secretGroup, Func<string, bool>[] validators, bool stayInterpreted)
-        {
-            Shape = ValueShape.For(rule.Id, rule.Pattern);
-            if (stayInterpreted) _windows = CompileAfterWindows;
-            Rule = rule;
-            _regex = regex;
-            _timeout = timeout;
-            SecretGroup = secretGroup;
-            Validators = validators;
-        }
-
-        public Rule Rule { get; }
-        public ValueShape? Shape { get; }
-        public int? SecretGroup { get; }
-        public Func<string, bool>[] Validators { get; }
-
-        public Regex Regex
-        {
-            get
-            {
-                if (_windows < CompileAfterWindows && Interlocked.Increment(ref _windows) == CompileAfterWindows)
-                    Volatile.Write(ref _regex, PatternCompiler.Compile(Rule.Pattern, _timeout, Rule.Id, Rule.Source, compiled: true));
-                return Volatile.Read(ref _regex);
-            }
-        }
-
-        public static Entry Create(Rule rule, TimeSpan timeout)
-        {
-            var regex = PatternCompiler.Compile(rule.Pattern, timeout, rule.Id, rule.Source);
-            var group = regex.GroupNumberFromName(rule.SecretGroup);
-            var validators = rule.Validators.Select(name => ValueValidators.TryGet(name, out var v)
-                ? v
-                : throw new BulwarkInputException($"{rule.Source}: rule {rule.Id}: unknown validator '{name}'")).ToArray();
-            return new Entry(rule, regex, timeout, group >= 0 ? group : null, validators, rule.Pattern.Length > InterpretedPatternLength);
-        }
+        public static Entry Create(Rule rule, TimeSpan timeout) => new(RulePattern.Create(rule, timeout));
     }
 }
