@@ -154,32 +154,11 @@ public sealed class TextDetector
     private static List<Finding> ToFindings(IReadOnlyList<TextMatch> matches, string displayPath, string relativePath) =>
         WithoutShadowedGeneric(matches).Select(m => ToFinding(m, displayPath, relativePath)).ToList();
 
-    private static Finding ToFinding(TextMatch match, string displayPath, string relativePath)
-    {
-        var rule = match.Rule;
-        return new Finding
-        {
-            RuleId = rule.Id,
-            RuleName = rule.Name,
-            Pillar = rule.Pillar,
-            Severity = rule.Severity,
-            Confidence = rule.Confidence,
-            Message = $"{rule.Name} in plain text",
-            Location = new Location(displayPath, match.Line, match.Column, match.EndLine, match.EndColumn, match.Start, (int)(match.End - match.Start)),
-            Evidence = SecretRedactor.Evidence(match.MatchedText, match.SecretOffset, match.SecretLength),
-            Fingerprint = Fingerprints.Of(rule.Id, relativePath, match.Secret),
-            Tags = rule.Tags,
-            Score = match.Score ?? Score(rule.Confidence),
-            EntityType = rule.EntityType,
-        };
-    }
+    private static Finding ToFinding(TextMatch match, string displayPath, string relativePath) =>
+        match.ToFinding(displayPath, relativePath, $"{match.Rule.Name} in plain text",
+            SecretRedactor.Evidence(match.MatchedText, match.SecretOffset, match.SecretLength), match.Secret);
 
-    public static double Score(Confidence confidence) => confidence switch
-    {
-        Confidence.High => 0.95,
-        Confidence.Medium => 0.75,
-        _ => 0.5,
-    };
+    public static double Score(Confidence confidence) => TextMatch.ConfidenceScore(confidence);
 
     private static List<TextMatch> WithoutShadowedGeneric(IEnumerable<TextMatch> matches)
     {

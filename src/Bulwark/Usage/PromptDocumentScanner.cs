@@ -39,25 +39,10 @@ public sealed class PromptDocumentScanner(IReadOnlyList<Rule> rules, ScanLimits 
     public IReadOnlyList<Finding> Scan(Stream stream, string displayPath, string relativePath, CancellationToken cancellationToken = default) =>
         _scanner.Scan(stream, cancellationToken).Matches.Select(m => ToFinding(m, displayPath, relativePath)).ToList();
 
-    private static Finding ToFinding(TextMatch match, string displayPath, string relativePath)
-    {
-        var rule = match.Rule;
-        return new Finding
-        {
-            RuleId = rule.Id,
-            RuleName = rule.Name,
-            Pillar = rule.Pillar,
-            Severity = rule.Severity,
-            Confidence = rule.Confidence,
-            Message = $"{rule.Name} in a prompt template or retrieval document: text the model will read as an instruction",
-            Location = new Location(displayPath, match.Line, match.Column, match.EndLine, match.EndColumn, match.Start, (int)(match.End - match.Start)),
-            Evidence = Evidence(match.MatchedText),
-            Fingerprint = Fingerprints.Of(rule.Id, relativePath, match.MatchedText),
-            Tags = rule.Tags,
-            Score = rule.Confidence switch { Confidence.High => 0.9, Confidence.Medium => 0.7, _ => 0.5 },
-            EntityType = rule.EntityType,
-        };
-    }
+    private static Finding ToFinding(TextMatch match, string displayPath, string relativePath) =>
+        match.ToFinding(displayPath, relativePath,
+            $"{match.Rule.Name} in a prompt template or retrieval document: text the model will read as an instruction",
+            Evidence(match.MatchedText), match.MatchedText);
 
     /// <summary>The phrase itself (it is the point, not a secret), on one line and bounded.</summary>
     private static string Evidence(string text)
