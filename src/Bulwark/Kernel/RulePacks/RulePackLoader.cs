@@ -1,8 +1,5 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace Bulwark.Kernel.RulePacks;
 
@@ -16,10 +13,6 @@ public static partial class RulePackLoader
 
     /// <summary>Packs larger than this are refused: a rule pack is small by nature, a huge one is a mistake or an attack.</summary>
     public const long MaxPackBytes = 4 * 1024 * 1024;
-
-    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
-        .WithNamingConvention(HyphenatedNamingConvention.Instance)
-        .Build();
 
     [GeneratedRegex("^BW-(DATA|MODEL|USAGE|INFRA|GOV)-[A-Z0-9]+(-[A-Z0-9]+)*$")]
     private static partial Regex RuleIdFormat();
@@ -62,35 +55,12 @@ public static partial class RulePackLoader
         return files.Select(LoadFile).ToList();
     }
 
-    public static RulePack LoadFile(string path)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Length > MaxPackBytes)
-                throw new BulwarkInputException($"{path}: rule pack is {info.Length} bytes, over the {MaxPackBytes}-byte limit");
-            return Parse(File.ReadAllText(path), path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BulwarkInputException($"{path}: cannot read rule pack: {e.Message}", e);
-        }
-    }
+    public static RulePack LoadFile(string path) => Parse(YamlInput.ReadFile(path, MaxPackBytes, "rule pack"), path);
 
     /// <summary>Parses and validates one pack. <paramref name="source"/> names it in error messages.</summary>
     public static RulePack Parse(string yaml, string source)
     {
-        RulePackDocument? document;
-        try
-        {
-            document = Deserializer.Deserialize<RulePackDocument>(yaml);
-        }
-        catch (YamlException e)
-        {
-            var inner = e.InnerException is null ? "" : $" ({e.InnerException.Message})";
-            throw new BulwarkInputException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid rule pack: {e.Message}{inner}", e);
-        }
-
+        var document = YamlInput.Deserialize<RulePackDocument>(yaml, source, "rule pack");
         if (document is null) throw new BulwarkInputException($"{source}: rule pack is empty");
         if (string.IsNullOrWhiteSpace(document.Pack)) throw new BulwarkInputException($"{source}: rule pack has no 'pack' name");
         if (document.Rules is null || document.Rules.Count == 0) throw new BulwarkInputException($"{source}: rule pack '{document.Pack}' has no rules");
