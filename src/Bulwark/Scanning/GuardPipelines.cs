@@ -1,5 +1,6 @@
 using Bulwark.Data;
 using Bulwark.Kernel;
+using Bulwark.Kernel.Guards;
 using Bulwark.Kernel.RulePacks;
 using Bulwark.Usage;
 using Bulwark.Usage.Guards;
@@ -12,16 +13,20 @@ namespace Bulwark.Scanning;
 /// </summary>
 public sealed class GuardPipelines
 {
-    /// <summary>The guards a policy can name, and the settings each accepts.</summary>
-    public static readonly IReadOnlyDictionary<string, string[]> Known = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    /// <summary>The guards a policy can name: the settings each accepts and how it is made. One table, so a name
+    /// cannot be known without a guard behind it.</summary>
+    private static readonly Dictionary<string, (string[] Settings, Func<GuardStepPolicy, GuardFactory, IGuard> Create)> Guards = new(StringComparer.Ordinal)
     {
-        [PromptAttackGuard.DefaultName] = ["threshold"],
-        [DataLeakGuard.DefaultName] = ["families"],
-        ["canary"] = [],
-        ["system-prompt-leak"] = ["threshold"],
-        ["exfiltration-links"] = ["allow-domains"],
-        ["invisible-characters"] = [],
+        [PromptAttackGuard.DefaultName] = (["threshold"], (step, f) => new PromptAttackGuard(f.Classifier.Value, (float?)step.Threshold)),
+        [DataLeakGuard.DefaultName] = (["families"], (step, f) => f.Secrets(step)),
+        ["canary"] = ([], (_, _) => new CanaryGuard()),
+        ["system-prompt-leak"] = (["threshold"], (step, _) => new SystemPromptLeakGuard(step.Threshold ?? SystemPromptLeakGuard.DefaultThreshold)),
+        ["exfiltration-links"] = (["allow-domains"], (step, _) => new ExfiltrationLinkGuard(step.AllowDomains)),
+        ["invisible-characters"] = ([], (_, _) => new InvisibleCharacterGuard()),
     };
+
+    /// <summary>The guard names a policy may use.</summary>
+    public static IEnumerable<string> Known => Guards.Keys;
 
     private GuardPipelines(GuardPipeline input, GuardPipeline output, GuardPipeline documents)
     {
@@ -44,29 +49,20 @@ public sealed class GuardPipelines
     /// <summary>Builds the pipelines; the classifier is loaded only if a step needs it.</summary>
     public static GuardPipelines Build(GuardPolicy policy, RuleCatalog catalog, Func<PromptAttackClassifier>? classifier = null)
     {
-        var shared = new Lazy<PromptAttackClassifier>(classifier ?? (() => new PromptAttackClassifier(catalog.Rules, PromptAttackModel.LoadEmbedded())));
-        var secrets = new Dictionary<string, DataLeakGuard>(StringComparer.Ordinal);
+        var factory = new GuardFactory(catalog, new Lazy<PromptAttackClassifier>(classifier ?? (() => new PromptAttackClassifier(catalog.Rules, PromptAttackModel.LoadEmbedded()))));
         GuardPipeline Pipeline(IReadOnlyList<GuardStepPolicy> steps) =>
-            new(steps.Select(s => new GuardStep(Guard(s, catalog, shared, secrets), s.Action, s.Timeout, s.OnFailure, s.LogOnly)).ToList(), policy.LogOnly);
+            new(steps.Select(s => new GuardStep(Guard(s, factory), s.Action, s.Timeout, s.OnFailure, s.LogOnly)).ToList(), policy.LogOnly);
         return new GuardPipelines(Pipeline(policy.Input), Pipeline(policy.Output), Pipeline(policy.Documents));
     }
 
-    private static Kernel.Guards.IGuard Guard(GuardStepPolicy step, RuleCatalog catalog, Lazy<PromptAttackClassifier> classifier, Dictionary<string, DataLeakGuard> secrets)
+    private static IGuard Guard(GuardStepPolicy step, GuardFactory factory)
     {
-        if (!Known.TryGetValue(step.Guard, out var settings))
-            throw new BulwarkInputException($"{step.Where}: unknown guard '{step.Guard}' (known: {string.Join(", ", Known.Keys)})");
-        Refuse(step, settings, "threshold", step.Threshold is not null);
-        Refuse(step, settings, "allow-domains", step.AllowDomains.Count > 0);
-        Refuse(step, settings, "families", step.Families.Count > 0);
-        return step.Guard switch
-        {
-            PromptAttackGuard.DefaultName => new PromptAttackGuard(classifier.Value, (float?)step.Threshold),
-            DataLeakGuard.DefaultName => SecretsGuard(step, catalog, secrets),
-            "canary" => new CanaryGuard(),
-            "system-prompt-leak" => new SystemPromptLeakGuard(step.Threshold ?? SystemPromptLeakGuard.DefaultThreshold),
-            "exfiltration-links" => new ExfiltrationLinkGuard(step.AllowDomains),
-            _ => new InvisibleCharacterGuard(),
-        };
+        if (!Guards.TryGetValue(step.Guard, out var guard))
+            throw new BulwarkInputException($"{step.Where}: unknown guard '{step.Guard}' (known: {string.Join(", ", Guards.Keys)})");
+        Refuse(step, guard.Settings, "threshold", step.Threshold is not null);
+        Refuse(step, guard.Settings, "allow-domains", step.AllowDomains.Count > 0);
+        Refuse(step, guard.Settings, "families", step.Families.Count > 0);
+        return guard.Create(step, factory);
     }
 
     private static void Refuse(GuardStepPolicy step, string[] accepted, string setting, bool present)
@@ -75,14 +71,22 @@ public sealed class GuardPipelines
             throw new BulwarkInputException($"{step.Where}: guard '{step.Guard}' takes no '{setting}'");
     }
 
-    /// <summary>Pipelines that run the same families share one detector: building the pattern engine is the costly part.</summary>
-    private static DataLeakGuard SecretsGuard(GuardStepPolicy step, RuleCatalog catalog, Dictionary<string, DataLeakGuard> built)
+    /// <summary>What the guards of one policy share: the rule catalog, one classifier, one detector per set of families.</summary>
+    private sealed class GuardFactory(RuleCatalog catalog, Lazy<PromptAttackClassifier> classifier)
     {
-        var families = step.Families.Count > 0 ? step.Families : ["secret"];
-        var key = string.Join(',', families.Order(StringComparer.Ordinal));
-        if (built.TryGetValue(key, out var guard)) return guard;
-        var unknown = families.FirstOrDefault(f => !catalog.Rules.Any(r => r.Family == f));
-        if (unknown is not null) throw new BulwarkInputException($"{step.Where}: no rules of family '{unknown}' are loaded");
-        return built[key] = DataLeakGuard.ForFamilies(catalog, families.ToHashSet(StringComparer.Ordinal));
+        private readonly Dictionary<string, DataLeakGuard> _secrets = new(StringComparer.Ordinal);
+
+        public Lazy<PromptAttackClassifier> Classifier => classifier;
+
+        /// <summary>Pipelines that run the same families share one detector: building the pattern engine is the costly part.</summary>
+        public DataLeakGuard Secrets(GuardStepPolicy step)
+        {
+            var families = step.Families.Count > 0 ? step.Families : ["secret"];
+            var key = string.Join(',', families.Order(StringComparer.Ordinal));
+            if (_secrets.TryGetValue(key, out var guard)) return guard;
+            var unknown = families.FirstOrDefault(f => !catalog.Rules.Any(r => r.Family == f));
+            if (unknown is not null) throw new BulwarkInputException($"{step.Where}: no rules of family '{unknown}' are loaded");
+            return _secrets[key] = DataLeakGuard.ForFamilies(catalog, families.ToHashSet(StringComparer.Ordinal));
+        }
     }
 }
