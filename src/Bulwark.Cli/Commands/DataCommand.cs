@@ -27,7 +27,7 @@ internal static class DataCommand
         audit.SetAction(parse =>
         {
             var rows = LabeledDataset.Read(parse.GetValue(file)!, parse.GetValue(textField)!, parse.GetValue(labelField)!);
-            var instructionRules = CommonOptions.LoadCatalog(parse).Rules.Where(r => r.Family == "prompt-attack").ToList();
+            var instructionRules = CommonOptions.LoadCatalog(parse).Rules.Where(r => r.Family == Bulwark.Usage.PromptAttackClassifier.Family).ToList();
             var result = new DatasetAuditor(instructionRules, parse.GetValue(seed)).Audit(rows);
             if (parse.GetValue(json)) rawStdout.WriteLine(ToJson(result));
             else Render(result, stdout);

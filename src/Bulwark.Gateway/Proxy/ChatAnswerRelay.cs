@@ -20,12 +20,8 @@ public sealed class ChatAnswerRelay(GatewayGuards guards, GatewayOptions options
     public async Task WriteAsync(HttpContext context, HttpResponseMessage response, UpstreamOptions upstream, GuardedChatRequest request)
     {
         var audit = RequestAudit.For(context);
-        using var body = new UpstreamBody(await response.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false), options.Limits.UpstreamTimeout, context.RequestAborted);
-        if (!response.IsSuccessStatusCode)
-        {
-            await UpstreamFailure.WriteAsync(context, response, upstream, body).ConfigureAwait(false);
-            return;
-        }
+        using var body = await UpstreamFailure.OpenAnswerAsync(context, response, upstream, options.Limits.UpstreamTimeout).ConfigureAwait(false);
+        if (body is null) return;
         var bytes = await body.ReadAllAsync(MaxAnswerBytes).ConfigureAwait(false);
         if (bytes is null || Parse(bytes) is not JsonObject answer)
         {

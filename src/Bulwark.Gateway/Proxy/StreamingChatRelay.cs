@@ -22,12 +22,8 @@ public sealed class StreamingChatRelay(GatewayGuards guards, GatewayOptions opti
     public async Task WriteAsync(HttpContext context, HttpResponseMessage response, UpstreamOptions upstream, GuardedChatRequest request)
     {
         var audit = RequestAudit.For(context);
-        using var body = new UpstreamBody(await response.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false), options.Limits.UpstreamTimeout, context.RequestAborted);
-        if (!response.IsSuccessStatusCode)
-        {
-            await UpstreamFailure.WriteAsync(context, response, upstream, body).ConfigureAwait(false);
-            return;
-        }
+        using var body = await UpstreamFailure.OpenAnswerAsync(context, response, upstream, options.Limits.UpstreamTimeout).ConfigureAwait(false);
+        if (body is null) return;
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/event-stream; charset=utf-8";

@@ -13,7 +13,22 @@ internal static class UpstreamFailure
 {
     private const int MaxErrorBodyBytes = 64 * 1024;
 
-    public static async Task WriteAsync(HttpContext context, HttpResponseMessage response, UpstreamOptions upstream, UpstreamBody body)
+    /// <summary>
+    /// The answer's body when the upstream succeeded; otherwise the client has been given the mapped error and the
+    /// result is null. The relays of plain and streamed answers both start here.
+    /// </summary>
+    public static async Task<UpstreamBody?> OpenAnswerAsync(HttpContext context, HttpResponseMessage response, UpstreamOptions upstream, TimeSpan timeout)
+    {
+        var body = new UpstreamBody(await response.Content.ReadAsStreamAsync(context.RequestAborted).ConfigureAwait(false), timeout, context.RequestAborted);
+        if (response.IsSuccessStatusCode) return body;
+        using (body)
+        {
+            await WriteAsync(context, response, upstream, body).ConfigureAwait(false);
+        }
+        return null;
+    }
+
+    private static async Task WriteAsync(HttpContext context, HttpResponseMessage response, UpstreamOptions upstream, UpstreamBody body)
     {
         var status = (int)response.StatusCode;
         if (status >= 500)
