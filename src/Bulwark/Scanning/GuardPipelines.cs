@@ -23,6 +23,8 @@ public sealed class GuardPipelines
         ["system-prompt-leak"] = (["threshold"], (step, _) => new SystemPromptLeakGuard(step.Threshold ?? SystemPromptLeakGuard.DefaultThreshold)),
         ["exfiltration-links"] = (["allow-domains"], (step, _) => new ExfiltrationLinkGuard(step.AllowDomains)),
         ["invisible-characters"] = ([], (_, _) => new InvisibleCharacterGuard()),
+        ["regex"] = (["patterns"], (step, _) => new RegexGuard(step.Patterns, step.Where)),
+        ["deny-list"] = (["words", "id"], (step, _) => new DenyListGuard(step.Words, step.Id, step.Where)),
     };
 
     /// <summary>The guard names a policy may use.</summary>
@@ -62,6 +64,9 @@ public sealed class GuardPipelines
         Refuse(step, guard.Settings, "threshold", step.Threshold is not null);
         Refuse(step, guard.Settings, "allow-domains", step.AllowDomains.Count > 0);
         Refuse(step, guard.Settings, "families", step.Families.Count > 0);
+        Refuse(step, guard.Settings, "patterns", step.Patterns.Count > 0);
+        Refuse(step, guard.Settings, "words", step.Words.Count > 0);
+        Refuse(step, guard.Settings, "id", step.Id is not null);
         return guard.Create(step, factory);
     }
 

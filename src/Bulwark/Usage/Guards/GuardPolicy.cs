@@ -29,6 +29,15 @@ public sealed record GuardStepPolicy
     /// <summary>secrets: the rule families to run (default: secret).</summary>
     public IReadOnlyList<string> Families { get; init; } = [];
 
+    /// <summary>regex: the organisation's own patterns, each with the rule id its hits carry.</summary>
+    public IReadOnlyList<CustomPattern> Patterns { get; init; } = [];
+
+    /// <summary>deny-list: words and phrases to find as whole words, case-insensitively.</summary>
+    public IReadOnlyList<string> Words { get; init; } = [];
+
+    /// <summary>deny-list: the rule id its hits carry (default BW-CUSTOM-DENY-LIST).</summary>
+    public string? Id { get; init; }
+
     /// <summary>Where the step is in the file, for messages: "policy.yaml: input step 2 (prompt-attack)".</summary>
     public string Where { get; init; } = "";
 }
@@ -113,6 +122,9 @@ public sealed record GuardPolicy
             Threshold = threshold,
             AllowDomains = d.AllowDomains ?? [],
             Families = d.Families ?? [],
+            Patterns = (d.Patterns ?? []).Select(p => new CustomPattern(p.Id?.Trim() ?? "", p.Regex ?? "", p.Description)).ToList(),
+            Words = d.Words ?? [],
+            Id = d.Id,
             Where = where,
         };
     }
@@ -146,5 +158,15 @@ public sealed record GuardPolicy
         public double? Threshold { get; set; }
         public List<string>? AllowDomains { get; set; }
         public List<string>? Families { get; set; }
+        public List<PatternDocument>? Patterns { get; set; }
+        public List<string>? Words { get; set; }
+        public string? Id { get; set; }
+    }
+
+    private sealed class PatternDocument
+    {
+        public string? Id { get; set; }
+        public string? Regex { get; set; }
+        public string? Description { get; set; }
     }
 }
