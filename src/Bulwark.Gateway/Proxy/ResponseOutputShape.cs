@@ -52,8 +52,14 @@ internal sealed class ResponseOutputShape : IAnswerShape
         response["instructions"] = instructions.Length == 0 ? null : instructions;
     }
 
-    private static IEnumerable<(JsonObject Item, int Index)> Items(JsonObject answer) =>
-        (answer["output"] as JsonArray ?? []).Select((item, index) => (item as JsonObject, index)).Where(i => i.Item1 is not null).Select(i => (i.Item1!, i.index));
+    private static IEnumerable<(JsonObject Item, int Index)> Items(JsonObject answer)
+    {
+        var output = answer["output"] as JsonArray ?? [];
+        for (var i = 0; i < output.Count; i++)
+        {
+            if (output[i] is JsonObject item) yield return (item, i);
+        }
+    }
 }
 
 internal enum TextPartKind

@@ -52,7 +52,7 @@ public sealed class ResponsesRequestGuard(GatewayGuards guards)
             foreach (var (name, value) in variables.ToList())
             {
                 if (value.AsString() is not null) yield return (GuardStage.Input, new JsonTextSlot(variables, name));
-                else if (value is JsonObject part) foreach (var slot in JsonTextSlot.Of(part, "text")) yield return (GuardStage.Input, slot);
+                foreach (var slot in JsonTextSlot.Of(value as JsonObject, "text")) yield return (GuardStage.Input, slot);
             }
         }
     }
