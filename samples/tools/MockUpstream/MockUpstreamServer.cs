@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace Bulwark.Samples.MockUpstream;
 
 /// <summary>
-/// An OpenAI-compatible chat server with a scripted model. It answers "You said: …" (echoing the last user or tool
+/// An OpenAI-compatible chat server with a scripted model (legacy completions, embeddings and the Responses API:
+/// MockUpstreamServer.OpenAIApis.cs). It answers "You said: …" (echoing the last user or tool
 /// message), and markers in the last message choose other behaviour:
 /// <list type="bullet">
 /// <item><c>[leak]</c> answers with a GitHub token in the text (output guards must catch it);</item>
@@ -23,7 +24,7 @@ namespace Bulwark.Samples.MockUpstream;
 /// Streams send the answer in 4-character chunks, so tokens and placeholders arrive split. Every request body is kept
 /// in <see cref="Received"/> so tests can assert what reached the "model".
 /// </summary>
-public sealed class MockUpstreamServer : IAsyncDisposable
+public sealed partial class MockUpstreamServer : IAsyncDisposable
 {
     public const string LeakedToken = "ghp_S07VVTg4YIfF8jgd8MNYMs0QsVShtRY3vhFE";
     public const string ModelName = "mock-model";
@@ -50,6 +51,7 @@ public sealed class MockUpstreamServer : IAsyncDisposable
         var server = new MockUpstreamServer(app);
         app.MapGet("/v1/models", () => Results.Json(new JsonObject { ["object"] = "list", ["data"] = new JsonArray(new JsonObject { ["id"] = ModelName, ["object"] = "model" }) }));
         app.MapPost("/v1/chat/completions", server.ChatAsync);
+        server.MapOpenAIApis(app);
         await app.StartAsync().ConfigureAwait(false);
         return server;
     }

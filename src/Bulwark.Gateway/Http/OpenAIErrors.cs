@@ -15,7 +15,7 @@ public static class OpenAIErrors
     public static async Task WriteAsync(HttpContext context, int status, string type, string code, string message, TimeSpan? retryAfter = null)
     {
         if (context.Features.Get<RequestAudit>() is { } audit) audit.Error = code;
-        if (context.Response.HasStarted) return; // a stream ends with an error event instead (StreamingChatRelay)
+        if (context.Response.HasStarted) return; // a stream ends with an error event instead (StreamingChoicesRelay, StreamingResponsesRelay)
         context.Response.Clear();
         context.Response.StatusCode = status;
         if (retryAfter is { } wait) context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

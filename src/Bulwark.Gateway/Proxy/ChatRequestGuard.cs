@@ -1,19 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
-using Bulwark.Data.Anonymization;
-using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Guarding;
 using Bulwark.Kernel.Guards;
 using Bulwark.Usage.Guards;
 
 namespace Bulwark.Gateway.Proxy;
-
-/// <summary>What the guards made of a chat request: blocked (with the rule), or the request to send upstream.</summary>
-public sealed record GuardedChatRequest(Verdict? BlockedBy, GuardStage Stage, GuardContext OutputContext, Anonymizer? Pseudonymizer, string? LastUserText)
-{
-    public bool IsBlocked => BlockedBy is not null;
-}
 
 /// <summary>
 /// Applies the policy to a chat completion request in place: user messages through the input pipeline, tool
@@ -23,10 +13,9 @@ public sealed record GuardedChatRequest(Verdict? BlockedBy, GuardStage Stage, Gu
 /// </summary>
 public sealed class ChatRequestGuard(GatewayGuards guards)
 {
-    public GuardedChatRequest Apply(JsonArray messages, GuardFindings findings, CancellationToken cancellationToken)
+    public GuardedRequest Apply(JsonArray messages, GuardFindings findings, CancellationToken cancellationToken)
     {
-        var pseudonymizer = guards.CreatePseudonymizer();
-        string? lastUser = null;
+        var pass = new RequestTextGuard(guards, findings, cancellationToken);
         foreach (var message in messages.OfType<JsonObject>())
         {
             GuardStage? stage = message["role"].AsString() switch
@@ -36,37 +25,19 @@ public sealed class ChatRequestGuard(GatewayGuards guards)
                 _ => null,
             };
             if (stage is not { } s) continue;
-            foreach (var part in TextParts(message))
+            foreach (var part in JsonTextSlot.ContentOf(message))
             {
-                var text = part.Get();
-                if (pseudonymizer is not null)
-                {
-                    var masked = pseudonymizer.Anonymize(text, guards.DataDetector);
-                    if (masked.Items.Count > 0) findings.Raise(GuardAction.Redact);
-                    text = masked.Text;
-                }
-                var verdict = guards.Check(s, text, cancellationToken: cancellationToken);
-                findings.Add(verdict);
-                if (verdict.IsBlocked) return new GuardedChatRequest(verdict, s, GuardContext.Empty, pseudonymizer, text);
-                part.Set(verdict.Text!);
-                if (s == GuardStage.Input) lastUser = verdict.Text;
+                if (pass.Check(s, part.Get()) is not { } text) return pass.Result(GuardContext.Empty);
+                part.Set(text);
             }
         }
-        return new GuardedChatRequest(null, GuardStage.Input, PlantCanary(messages), pseudonymizer, lastUser);
+        return pass.Result(PlantCanary(messages));
     }
-
-    /// <summary>The excerpt audit.prompt-excerpt asks for, of the prompt as sent upstream.</summary>
-    public string? Excerpt(PromptExcerptMode mode, string? text) => text is null ? null : mode switch
-    {
-        PromptExcerptMode.Hashed => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))),
-        PromptExcerptMode.Redacted => Truncate(guards.Scrub(text), 200),
-        _ => null,
-    };
 
     private GuardContext PlantCanary(JsonArray messages)
     {
         var system = messages.OfType<JsonObject>().FirstOrDefault(m => m["role"].AsString() is "system" or "developer");
-        var systemText = system is null ? null : string.Concat(TextParts(system).Select(p => p.Get()));
+        var systemText = system is null ? null : string.Concat(JsonTextSlot.ContentOf(system).Select(p => p.Get()));
         if (!guards.PlantsCanary) return new GuardContext(systemText);
 
         var canary = CanaryGuard.CreateToken();
@@ -87,31 +58,5 @@ public sealed class ChatRequestGuard(GatewayGuards guards)
             system["content"] = systemText;
         }
         return new GuardContext(systemText, [canary]);
-    }
-
-    /// <summary>A message's text: its string content, or the text of each <c>{"type": "text"}</c> part.</summary>
-    private static IEnumerable<TextPart> TextParts(JsonObject message)
-    {
-        switch (message["content"])
-        {
-            case JsonValue value when value.TryGetValue<string>(out _):
-                yield return new TextPart(message, "content");
-                break;
-            case JsonArray parts:
-                foreach (var part in parts.OfType<JsonObject>())
-                {
-                    if (part["text"] is JsonValue text && text.TryGetValue<string>(out _)) yield return new TextPart(part, "text");
-                }
-                break;
-        }
-    }
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
-
-    private readonly record struct TextPart(JsonObject Owner, string Property)
-    {
-        public string Get() => Owner[Property]!.GetValue<string>();
-
-        public void Set(string text) => Owner[Property] = text;
     }
 }

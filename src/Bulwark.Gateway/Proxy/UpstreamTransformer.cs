@@ -44,9 +44,14 @@ internal sealed class UpstreamTransformer(UpstreamOptions upstream, string opera
         return false; // the handler wrote the response; YARP must not copy the upstream body
     }
 
-    /// <summary>The upstream URL of an OpenAI operation (<c>chat/completions</c>) for this upstream's kind.</summary>
+    /// <summary>
+    /// The upstream URL of an OpenAI operation (<c>chat/completions</c>, <c>completions</c>, <c>embeddings</c>,
+    /// <c>responses</c>) for this upstream's kind. Azure scopes the older operations to a deployment in the path; its
+    /// Responses API is not deployment-scoped (the deployment is the body's <c>model</c>).
+    /// </summary>
     public static Uri Address(UpstreamOptions upstream, string operation, string upstreamModel) => upstream.Kind switch
     {
+        UpstreamKind.AzureOpenAI when operation == "responses" => new Uri(upstream.BaseUrl, $"openai/{operation}?api-version={Uri.EscapeDataString(upstream.ApiVersion!)}"),
         UpstreamKind.AzureOpenAI => new Uri(upstream.BaseUrl, $"openai/deployments/{Uri.EscapeDataString(upstreamModel)}/{operation}?api-version={Uri.EscapeDataString(upstream.ApiVersion!)}"),
         _ => new Uri(upstream.BaseUrl, operation),
     };

@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Guarding;
+using Bulwark.Gateway.Http;
+using Bulwark.Gateway.Keys;
+using Microsoft.AspNetCore.Http;
+
+namespace Bulwark.Gateway.Proxy;
+
+/// <summary>
+/// The steps every guarded OpenAI API shares: read and check the body, route the model (and the key's allow-list),
+/// run the API's input and document guards (block → 400 naming the rule, nothing sent upstream), forward the guarded
+/// body through YARP, let the API relay the answer through the output guards, and charge the tokens it used to the
+/// key. What differs per API comes from its <see cref="IGuardedApi"/>.
+/// </summary>
+public sealed class GuardedApiProxy(GatewayOptions options, GatewayGuards guards, UpstreamForwarder forwarder, KeyRateLimiter limiter)
+{
+    public async Task HandleAsync(HttpContext context, IGuardedApi api)
+    {
+        var audit = RequestAudit.For(context);
+        var read = await JsonBodyReader.ReadAsync(context.Request, options.Limits.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (!read.Ok)
+        {
+            // The rest of an oversized body is never read: the connection cannot carry another request, so say so
+            // (a client that reused it would see its next request fail).
+            if (read.Status == StatusCodes.Status413PayloadTooLarge) context.Response.Headers.Connection = "close";
+            await OpenAIErrors.InvalidRequest(context, read.Status, read.Code!, read.Message!).ConfigureAwait(false);
+            return;
+        }
+        var body = read.Body!;
+        if (await RouteAsync(context, body, audit).ConfigureAwait(false) is not var (route, upstream)) return;
+        if (api.Invalid(body) is var (code, message))
+        {
+            await OpenAIErrors.InvalidRequest(context, 400, code, message).ConfigureAwait(false);
+            return;
+        }
+        var stream = api.CanStream && body["stream"].AsBool() == true;
+        audit.Stream = stream;
+
+        var guarded = api.Guard(body, audit.Guards, context.RequestAborted);
+        audit.Excerpt = Excerpt(options.PromptExcerpt, guarded.LastUserText);
+        if (guarded.BlockedBy is { } verdict)
+        {
+            var (rule, reason) = GuardFindings.BlockReason(verdict);
+            var stage = guarded.Stage == Usage.Guards.GuardStage.Documents ? "documents guard, on a tool result" : "input guard";
+            await OpenAIErrors.WriteAsync(context, 400, OpenAIErrors.GuardType, rule, $"Bulwark blocked this request: {reason} (rule {rule}, {stage}).").ConfigureAwait(false);
+            return;
+        }
+
+        body["model"] = route.UpstreamModel;
+        api.PrepareUpstreamBody(body, stream);
+        await forwarder.ForwardAsync(context, upstream, api.Operation, route.UpstreamModel, GatewayJson.Bytes(body),
+            response => api.RelayAsync(context, response, upstream, guarded, stream)).ConfigureAwait(false);
+        if (audit.Key is { } key && audit.TotalTokens is { } tokens) limiter.ChargeTokens(key.Id, key.TokensPerMinute, tokens);
+    }
+
+    /// <summary>The route and upstream for the body's model, or null after writing the error (missing, unknown, not allowed).</summary>
+    private async Task<(ModelRoute, UpstreamOptions)?> RouteAsync(HttpContext context, JsonObject body, RequestAudit audit)
+    {
+        if (body["model"].AsString() is not { Length: > 0 } model)
+        {
+            await OpenAIErrors.InvalidRequest(context, 400, "missing_model", "'model' is required.").ConfigureAwait(false);
+            return null;
+        }
+        var shown = model.Length > 100 ? model[..100] + "…" : model;
+        if (!options.Routes.TryGetValue(model, out var route))
+        {
+            audit.Model = shown;
+            await OpenAIErrors.InvalidRequest(context, 404, "model_not_found", $"The model '{shown}' does not exist or is not routed by this gateway (GET /v1/models lists them).").ConfigureAwait(false);
+            return null;
+        }
+        audit.Model = model;
+        if (audit.Key is { } key && !key.Allows(model))
+        {
+            await OpenAIErrors.WriteAsync(context, 403, "permission_error", "model_not_allowed", $"This key may not use the model '{shown}'.").ConfigureAwait(false);
+            return null;
+        }
+        var upstream = options.Upstreams[route.Upstream];
+        audit.Upstream = upstream.Name;
+        return (route, upstream);
+    }
+
+    /// <summary>The excerpt audit.prompt-excerpt asks for, of the prompt as sent upstream.</summary>
+    private string? Excerpt(PromptExcerptMode mode, string? text) => text is null ? null : mode switch
+    {
+        PromptExcerptMode.Hashed => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))),
+        PromptExcerptMode.Redacted => Truncate(guards.Scrub(text), 200),
+        _ => null,
+    };
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
+
+    /// <summary>Streams carry usage only when asked (chat and legacy completions); the audit and token limits need it.</summary>
+    internal static void AskForUsage(JsonObject body)
+    {
+        if (body["stream_options"] is not JsonObject streamOptions) body["stream_options"] = streamOptions = [];
+        if (!streamOptions.ContainsKey("include_usage")) streamOptions["include_usage"] = true;
+    }
+}
