@@ -77,6 +77,10 @@ public static partial class GatewayApp
         services.AddSingleton<StreamingChatRelay>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<ModelsEndpoint>();
+        services.AddSingleton<AnthropicRequestGuard>();
+        services.AddSingleton<AnthropicAnswerRelay>();
+        services.AddSingleton<AnthropicStreamRelay>();
+        services.AddSingleton<AnthropicMessagesEndpoint>();
 
         var app = builder.Build();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), api => api.UseMiddleware<AuditMiddleware>().UseMiddleware<KeyAuthenticationMiddleware>());
@@ -85,8 +89,9 @@ public static partial class GatewayApp
         app.MapGet("/readyz", (GatewayDatabase database) => Ready(database));
         app.MapGet("/v1/models", (HttpContext c, ModelsEndpoint endpoint) => endpoint.Handle(c));
         app.MapPost("/v1/chat/completions", (HttpContext c, ChatCompletionsEndpoint endpoint) => endpoint.HandleAsync(c));
+        app.MapPost("/v1/messages", (HttpContext c, AnthropicMessagesEndpoint endpoint) => endpoint.HandleAsync(c));
         // Deny by default: anything else is a 404 in OpenAI's error shape.
-        app.MapFallback(c => OpenAIErrors.InvalidRequest(c, 404, "unknown_route", $"Unknown route: {c.Request.Method} {c.Request.Path}. Bulwark serves /v1/chat/completions and /v1/models."));
+        app.MapFallback(c => OpenAIErrors.InvalidRequest(c, 404, "unknown_route", $"Unknown route: {c.Request.Method} {c.Request.Path}. Bulwark serves /v1/chat/completions, /v1/messages and /v1/models."));
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Bulwark.Gateway");
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -21,7 +21,8 @@ namespace Bulwark.Samples.MockUpstream;
 /// <item><c>[cut]</c> (streaming) stops the stream halfway without <c>[DONE]</c>.</item>
 /// </list>
 /// Streams send the answer in 4-character chunks, so tokens and placeholders arrive split. Every request body is kept
-/// in <see cref="Received"/> so tests can assert what reached the "model".
+/// in <see cref="Received"/> so tests can assert what reached the "model". Anthropic's Messages API is served beside
+/// it with the same markers (<see cref="MockAnthropicMessages"/>).
 /// </summary>
 public sealed class MockUpstreamServer : IAsyncDisposable
 {
@@ -38,6 +39,9 @@ public sealed class MockUpstreamServer : IAsyncDisposable
 
     public ConcurrentQueue<string> ReceivedAuthorization { get; } = new();
 
+    /// <summary>Every request to the Anthropic route (<c>/v1/messages</c>, <see cref="MockAnthropicMessages"/>), with its headers.</summary>
+    public ConcurrentQueue<MockAnthropicRequest> ReceivedMessages { get; } = new();
+
     /// <summary>The base URL an upstream config points at (ends in /v1).</summary>
     public string BaseUrl => _app.Urls.First() + "/v1";
 
@@ -50,6 +54,7 @@ public sealed class MockUpstreamServer : IAsyncDisposable
         var server = new MockUpstreamServer(app);
         app.MapGet("/v1/models", () => Results.Json(new JsonObject { ["object"] = "list", ["data"] = new JsonArray(new JsonObject { ["id"] = ModelName, ["object"] = "model" }) }));
         app.MapPost("/v1/chat/completions", server.ChatAsync);
+        app.MapPost("/v1/messages", new MockAnthropicMessages(server.ReceivedMessages).HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
         return server;
     }
