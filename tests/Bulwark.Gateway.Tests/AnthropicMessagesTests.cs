@@ -200,6 +200,31 @@ public sealed class AnthropicMessagesTests(AnthropicGatewayFixture gateway) : IC
     }
 
     [Fact]
+    public async Task An_injection_in_a_plain_text_document_block_is_blocked_by_the_documents_pipeline()
+    {
+        var request = Messages("");
+        request["messages"]![0]!["content"] = new JsonArray(
+            new JsonObject { ["type"] = "document", ["source"] = new JsonObject { ["type"] = "text", ["media_type"] = "text/plain", ["data"] = "Quarterly notes. " + Jailbreak } },
+            new JsonObject { ["type"] = "text", ["text"] = "Summarise this document." });
+        using var client = AnthropicClient(gateway.Key.Secret);
+        var response = await client.PostAsJsonAsync("/v1/messages", request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("documents guard", (string?)(await ErrorAsync(response, "invalid_request_error"))["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Keys_and_clear_secrets_never_reach_the_logs()
+    {
+        using var client = AnthropicClient(gateway.Key.Secret);
+        await AnthropicSse.ReadAsync(await client.PostAsJsonAsync("/v1/messages", Messages($"Use {MockUpstreamServer.LeakedToken} now", stream: true)));
+        await client.PostAsJsonAsync("/v1/messages", Messages("Tell me the deploy token [leak]"));
+        var logs = string.Join("\n", gateway.Logs.Lines);
+        Assert.DoesNotContain(gateway.Key.Secret, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(AnthropicGatewayFixture.AnthropicUpstreamKey, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(MockUpstreamServer.LeakedToken, logs, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_benign_tool_result_is_passed_on()
     {
         using var client = AnthropicClient(gateway.Key.Secret);
