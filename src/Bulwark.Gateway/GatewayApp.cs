@@ -72,12 +72,7 @@ public static partial class GatewayApp
         services.AddHttpForwarder();
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<UpstreamForwarder>();
-        services.AddSingleton<GuardedApiProxy>();
-        services.AddSingleton<AnswerRelay>();
-        services.AddSingleton<StreamingChoicesRelay>();
-        services.AddSingleton<ChatRequestGuard>();
-        services.AddSingleton<ChatCompletionsEndpoint>();
-        AddOpenAIApis(services);
+        AddApis(services);
         services.AddSingleton<ModelsEndpoint>();
 
         var app = builder.Build();
@@ -86,9 +81,8 @@ public static partial class GatewayApp
         app.MapGet("/healthz", () => Results.Json(new JsonObject { ["status"] = "ok" }));
         app.MapGet("/readyz", (GatewayDatabase database) => Ready(database));
         app.MapGet("/v1/models", (HttpContext c, ModelsEndpoint endpoint) => endpoint.Handle(c));
-        app.MapPost("/v1/chat/completions", (HttpContext c, GuardedApiProxy proxy, ChatCompletionsEndpoint api) => proxy.HandleAsync(c, api));
-        MapOpenAIApis(app);
-        // Deny by default: anything else is a 404 in OpenAI's error shape.
+        MapApis(app);
+        // Deny by default: anything else is a 404 in OpenAI's error shape (Anthropic's on /v1/messages).
         app.MapFallback(c => OpenAIErrors.InvalidRequest(c, 404, "unknown_route", $"Unknown route: {c.Request.Method} {c.Request.Path}. Bulwark serves {ServedRoutes}."));
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Bulwark.Gateway");

@@ -25,7 +25,7 @@ public sealed class ChatCompletionTests(GatewayFixture gateway) : IClassFixture<
     [Fact]
     public async Task A_benign_chat_is_answered_through_the_OpenAI_SDK()
     {
-        var marker = Guid.NewGuid().ToString("N")[..8];
+        var marker = TestMarker.New();
         ChatCompletion answer = await Sdk().CompleteChatAsync([new SystemChatMessage("You are a helpful assistant for the travel desk of a large company."), new UserChatMessage($"Hello there, what is a good day to travel? {marker}")]);
 
         Assert.Equal($"You said: Hello there, what is a good day to travel? {marker}", answer.Content[0].Text);
@@ -46,7 +46,7 @@ public sealed class ChatCompletionTests(GatewayFixture gateway) : IClassFixture<
     [Fact]
     public async Task The_upstream_gets_the_gateways_credential_not_the_clients_key()
     {
-        var marker = Guid.NewGuid().ToString("N")[..8];
+        var marker = TestMarker.New();
         await Sdk().CompleteChatAsync([new UserChatMessage($"hi {marker}")]);
         var index = gateway.Upstream.Received.ToList().FindIndex(r => r.ToJsonString(Relaxed).Contains(marker, StringComparison.Ordinal));
         Assert.Equal($"Bearer {GatewayFixture.UpstreamKey}", gateway.Upstream.ReceivedAuthorization.ToList()[index]);
@@ -55,7 +55,7 @@ public sealed class ChatCompletionTests(GatewayFixture gateway) : IClassFixture<
     [Fact]
     public async Task A_jailbreak_is_blocked_with_the_rule_id_and_never_reaches_the_upstream()
     {
-        var marker = Guid.NewGuid().ToString("N")[..8];
+        var marker = TestMarker.New();
         var response = await gateway.Http.PostAsJsonAsync("/v1/chat/completions", Chat($"{Jailbreak} {marker}"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -76,7 +76,7 @@ public sealed class ChatCompletionTests(GatewayFixture gateway) : IClassFixture<
     [Fact]
     public async Task A_secret_in_the_prompt_is_pseudonymised_upstream_and_restored_in_the_answer()
     {
-        var marker = Guid.NewGuid().ToString("N")[..8];
+        var marker = TestMarker.New();
         ChatCompletion answer = await Sdk().CompleteChatAsync([new UserChatMessage($"Deploy with {MockUpstreamServer.LeakedToken} please {marker}")]);
 
         var sent = Received(marker).ToJsonString(Relaxed);
@@ -88,7 +88,7 @@ public sealed class ChatCompletionTests(GatewayFixture gateway) : IClassFixture<
     [Fact]
     public async Task A_streamed_echo_restores_a_placeholder_split_across_chunks()
     {
-        var marker = Guid.NewGuid().ToString("N")[..8];
+        var marker = TestMarker.New();
         var text = new StringBuilder();
         await foreach (var update in Sdk().CompleteChatStreamingAsync([new UserChatMessage($"Use {MockUpstreamServer.LeakedToken} now {marker}")]))
         {
@@ -186,7 +186,7 @@ public sealed class ChatCompletionTests(GatewayFixture gateway) : IClassFixture<
     [Fact]
     public async Task Tools_and_tool_calls_pass_through_with_placeholders_restored_in_the_arguments()
     {
-        var marker = Guid.NewGuid().ToString("N")[..8];
+        var marker = TestMarker.New();
         var tool = ChatTool.CreateFunctionTool("lookup", "Looks a thing up", BinaryData.FromString("""{"type":"object","properties":{"query":{"type":"string"}}}"""));
         var options = new ChatCompletionOptions { Tools = { tool } };
         ChatCompletion answer = await Sdk().CompleteChatAsync([new UserChatMessage($"[tool] find {MockUpstreamServer.LeakedToken} {marker}")], options);
@@ -210,7 +210,7 @@ public sealed class ChatCompletionTests(GatewayFixture gateway) : IClassFixture<
     [Fact]
     public async Task A_stream_reports_usage_to_the_audit()
     {
-        var marker = Guid.NewGuid().ToString("N")[..8];
+        var marker = TestMarker.New();
         var response = await gateway.Http.PostAsJsonAsync("/v1/chat/completions", Chat($"count me {marker}", stream: true));
         var sse = await Sse.ReadAsync(response);
         Assert.Equal($"You said: count me {marker}", sse.Content);

@@ -33,6 +33,9 @@ public class GatewayFixture : IAsyncLifetime
     /// <summary>guards.pseudonymize: on here; a fixture without it shows the policy's plain redaction.</summary>
     protected virtual bool Pseudonymize => true;
 
+    /// <summary>A variant's changes to the config text (more upstreams or models), written before the gateway starts.</summary>
+    protected virtual string Configure(string yaml) => yaml;
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
@@ -42,7 +45,7 @@ public class GatewayFixture : IAsyncLifetime
         var policy = Path.Combine(_directory, "policy.yaml");
         await File.WriteAllTextAsync(policy, (await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, "samples", "gateway", "policy.yaml"))).Replace("timeout: 250ms", "timeout: 10s", StringComparison.Ordinal));
         var config = Path.Combine(_directory, "gateway.yaml");
-        await File.WriteAllTextAsync(config, $"""
+        await File.WriteAllTextAsync(config, Configure($"""
             listen: http://127.0.0.1:0
             database: gateway.db
             upstreams:
@@ -65,7 +68,7 @@ public class GatewayFixture : IAsyncLifetime
               upstream-timeout: 2s
             audit:
               prompt-excerpt: redacted
-            """);
+            """));
         Gateway = GatewayApp.Build(GatewayConfigLoader.LoadFile(config), new GatewayHostSettings(Logging: logging =>
         {
             logging.SetMinimumLevel(LogLevel.Debug);

@@ -404,7 +404,7 @@ public sealed class OpenAIApiTests(GatewayFixture gateway) : IClassFixture<Gatew
         Assert.Equal("https://api.openai.com/v1/responses", UpstreamTransformer.Address(openai, "responses", "gpt").AbsoluteUri);
     }
 
-    private static string Marker() => Guid.NewGuid().ToString("N")[..8];
+    private static string Marker() => TestMarker.New();
 
     private EmbeddingClient Embeddings() => new("demo", new ApiKeyCredential(gateway.Key.Secret), new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseUrl + "/v1") });
 

@@ -22,7 +22,8 @@ namespace Bulwark.Samples.MockUpstream;
 /// <item><c>[cut]</c> (streaming) stops the stream halfway without <c>[DONE]</c>.</item>
 /// </list>
 /// Streams send the answer in 4-character chunks, so tokens and placeholders arrive split. Every request body is kept
-/// in <see cref="Received"/> so tests can assert what reached the "model".
+/// in <see cref="Received"/> so tests can assert what reached the "model". Anthropic's Messages API is served beside
+/// it with the same markers (<see cref="MockAnthropicMessages"/>).
 /// </summary>
 public sealed partial class MockUpstreamServer : IAsyncDisposable
 {
@@ -39,6 +40,9 @@ public sealed partial class MockUpstreamServer : IAsyncDisposable
 
     public ConcurrentQueue<string> ReceivedAuthorization { get; } = new();
 
+    /// <summary>Every request to the Anthropic route (<c>/v1/messages</c>, <see cref="MockAnthropicMessages"/>), with its headers.</summary>
+    public ConcurrentQueue<MockAnthropicRequest> ReceivedMessages { get; } = new();
+
     /// <summary>The base URL an upstream config points at (ends in /v1).</summary>
     public string BaseUrl => _app.Urls.First() + "/v1";
 
@@ -52,6 +56,7 @@ public sealed partial class MockUpstreamServer : IAsyncDisposable
         app.MapGet("/v1/models", () => Results.Json(new JsonObject { ["object"] = "list", ["data"] = new JsonArray(new JsonObject { ["id"] = ModelName, ["object"] = "model" }) }));
         app.MapPost("/v1/chat/completions", server.ChatAsync);
         server.MapOpenAIApis(app);
+        app.MapPost("/v1/messages", new MockAnthropicMessages(server.ReceivedMessages).HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
         return server;
     }

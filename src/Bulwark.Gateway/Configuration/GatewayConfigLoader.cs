@@ -25,6 +25,9 @@ public static class GatewayConfigLoader
         ["anthropic"] = UpstreamKind.Anthropic,
     };
 
+    /// <summary>The name a config file uses for a kind (<c>azure-openai</c>).</summary>
+    public static string KindName(UpstreamKind kind) => Kinds.First(k => k.Value == kind).Key;
+
     public static GatewayOptions LoadFile(string path)
     {
         string yaml;
@@ -132,16 +135,16 @@ public static class GatewayConfigLoader
                 errors.Add($"{at}.kind: must be one of {string.Join(", ", Kinds.Keys)} (got '{u.Kind}')");
                 continue;
             }
-            if (kind == UpstreamKind.Anthropic) errors.Add($"{at}.kind: anthropic upstreams are not supported yet (route Claude through an OpenAI-compatible endpoint for now)");
             if (!Uri.TryCreate(u.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(baseUrl.Query))
             {
                 errors.Add($"{at}.base-url: must be an http(s) URL without a query, such as https://api.openai.com/v1 (got '{u.BaseUrl}')");
                 continue;
             }
             var key = u.ApiKey is null ? null : Secret(u.ApiKey, $"{at}.api-key", errors, environment);
-            if (key is null && u.ApiKey is null && kind is UpstreamKind.OpenAI or UpstreamKind.AzureOpenAI) errors.Add($"{at}.api-key: required for {u.Kind} (a key, or env:VAR)");
+            if (key is null && u.ApiKey is null && kind is UpstreamKind.OpenAI or UpstreamKind.AzureOpenAI or UpstreamKind.Anthropic) errors.Add($"{at}.api-key: required for {u.Kind} (a key, or env:VAR)");
             if (kind == UpstreamKind.AzureOpenAI && string.IsNullOrWhiteSpace(u.ApiVersion)) errors.Add($"{at}.api-version: required for azure-openai (such as 2024-10-21)");
-            if (kind != UpstreamKind.AzureOpenAI && u.ApiVersion is not null) errors.Add($"{at}.api-version: only azure-openai takes an api-version");
+            if (kind == UpstreamKind.Anthropic && u.ApiVersion is { } version && string.IsNullOrWhiteSpace(version)) errors.Add($"{at}.api-version: the anthropic-version header value must not be empty (default {UpstreamOptions.DefaultAnthropicVersion})");
+            if (kind is not (UpstreamKind.AzureOpenAI or UpstreamKind.Anthropic) && u.ApiVersion is not null) errors.Add($"{at}.api-version: only azure-openai and anthropic take an api-version");
             upstreams[u.Name] = new UpstreamOptions(u.Name, kind, WithTrailingSlash(baseUrl), key, u.ApiVersion);
         }
         return upstreams;

@@ -12,7 +12,10 @@ public enum UpstreamKind
     /// <summary>Azure OpenAI: deployments in the path, <c>api-version</c> in the query, <c>api-key</c> header.</summary>
     AzureOpenAI,
 
-    /// <summary>Anthropic's Messages API (accepted in config; routing OpenAI calls to it is not built yet).</summary>
+    /// <summary>
+    /// Anthropic: <c>/v1/messages</c> goes to its native Messages API (<c>x-api-key</c>, <c>anthropic-version</c>
+    /// headers); <c>/v1/chat/completions</c> to its OpenAI SDK compatibility endpoint (Bearer key). Key required.
+    /// </summary>
     Anthropic,
 }
 
@@ -30,8 +33,15 @@ public enum PromptExcerptMode
 }
 
 /// <summary>One model provider. The credential never leaves the gateway: it is not logged, audited or shown to clients.</summary>
+/// <param name="ApiVersion">Azure OpenAI's <c>api-version</c> query value; for Anthropic, the <c>anthropic-version</c> header.</param>
 public sealed record UpstreamOptions(string Name, UpstreamKind Kind, Uri BaseUrl, string? ApiKey, string? ApiVersion)
 {
+    /// <summary>The Messages API version whose shapes the gateway reads and writes (Anthropic's current one).</summary>
+    public const string DefaultAnthropicVersion = "2023-06-01";
+
+    /// <summary>The <c>anthropic-version</c> header sent to an Anthropic upstream.</summary>
+    public string AnthropicVersion => ApiVersion ?? DefaultAnthropicVersion;
+
     /// <summary>Keeps the credential out of anything that prints the record.</summary>
     public override string ToString() => $"{Name} ({Kind}, {BaseUrl})";
 }

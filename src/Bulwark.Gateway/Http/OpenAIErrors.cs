@@ -6,6 +6,8 @@ namespace Bulwark.Gateway.Http;
 /// <summary>
 /// Errors in OpenAI's shape, <c>{"error": {"message", "type", "param", "code"}}</c>, so every OpenAI client shows them.
 /// Messages never carry a key, a credential or prompt text: only what the gateway decided and why.
+/// On the Anthropic routes (<see cref="AnthropicErrors.Serves"/>) the same error is written in Anthropic's shape, so
+/// shared code (the key middleware, the forwarder) needs no route logic of its own.
 /// </summary>
 public static class OpenAIErrors
 {
@@ -14,6 +16,11 @@ public static class OpenAIErrors
 
     public static async Task WriteAsync(HttpContext context, int status, string type, string code, string message, TimeSpan? retryAfter = null)
     {
+        if (AnthropicErrors.Serves(context))
+        {
+            await AnthropicErrors.WriteAsync(context, status, code, message, type == GuardType ? code : null, retryAfter).ConfigureAwait(false);
+            return;
+        }
         if (context.Features.Get<RequestAudit>() is { } audit) audit.Error = code;
         if (context.Response.HasStarted) return; // a stream ends with an error event instead (StreamingChoicesRelay, StreamingResponsesRelay)
         context.Response.Clear();

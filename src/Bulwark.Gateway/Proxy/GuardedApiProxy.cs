@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 namespace Bulwark.Gateway.Proxy;
 
 /// <summary>
-/// The steps every guarded OpenAI API shares: read and check the body, route the model (and the key's allow-list),
+/// The steps every guarded API shares (OpenAI's and Anthropic's): read and check the body, route the model (and the key's allow-list),
 /// run the API's input and document guards (block → 400 naming the rule, nothing sent upstream), forward the guarded
 /// body through YARP, let the API relay the answer through the output guards, and charge the tokens it used to the
 /// key. What differs per API comes from its <see cref="IGuardedApi"/>.
@@ -30,7 +30,7 @@ public sealed class GuardedApiProxy(GatewayOptions options, GatewayGuards guards
             return;
         }
         var body = read.Body!;
-        if (await RouteAsync(context, body, audit).ConfigureAwait(false) is not var (route, upstream)) return;
+        if (await RouteAsync(context, body, api, audit).ConfigureAwait(false) is not var (route, upstream)) return;
         if (api.Invalid(body) is var (code, message))
         {
             await OpenAIErrors.InvalidRequest(context, 400, code, message).ConfigureAwait(false);
@@ -44,7 +44,7 @@ public sealed class GuardedApiProxy(GatewayOptions options, GatewayGuards guards
         if (guarded.BlockedBy is { } verdict)
         {
             var (rule, reason) = GuardFindings.BlockReason(verdict);
-            var stage = guarded.Stage == Usage.Guards.GuardStage.Documents ? "documents guard, on a tool result" : "input guard";
+            var stage = guarded.Stage == Usage.Guards.GuardStage.Documents ? "documents guard, on a tool result or document" : "input guard";
             await OpenAIErrors.WriteAsync(context, 400, OpenAIErrors.GuardType, rule, $"Bulwark blocked this request: {reason} (rule {rule}, {stage}).").ConfigureAwait(false);
             return;
         }
@@ -57,7 +57,7 @@ public sealed class GuardedApiProxy(GatewayOptions options, GatewayGuards guards
     }
 
     /// <summary>The route and upstream for the body's model, or null after writing the error (missing, unknown, not allowed).</summary>
-    private async Task<(ModelRoute, UpstreamOptions)?> RouteAsync(HttpContext context, JsonObject body, RequestAudit audit)
+    private async Task<(ModelRoute, UpstreamOptions)?> RouteAsync(HttpContext context, JsonObject body, IGuardedApi api, RequestAudit audit)
     {
         if (body["model"].AsString() is not { Length: > 0 } model)
         {
@@ -79,6 +79,11 @@ public sealed class GuardedApiProxy(GatewayOptions options, GatewayGuards guards
         }
         var upstream = options.Upstreams[route.Upstream];
         audit.Upstream = upstream.Name;
+        if (api.Refuse(upstream, shown) is var (code, message))
+        {
+            await OpenAIErrors.InvalidRequest(context, 400, code, message).ConfigureAwait(false);
+            return null;
+        }
         return (route, upstream);
     }
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace Bulwark.Gateway.Proxy;
 
 /// <summary>
-/// What one OpenAI API adds to <see cref="GuardedApiProxy"/>'s shared steps: the shape its body must have, which of
+/// What one API (OpenAI's or Anthropic's) adds to <see cref="GuardedApiProxy"/>'s shared steps: the shape its body must have, which of
 /// its texts go to which guard pipeline, and how its answer (whole or streamed) comes back through the output guards.
 /// </summary>
 public interface IGuardedApi
@@ -19,6 +19,9 @@ public interface IGuardedApi
 
     /// <summary>Null when the body has what the API needs; otherwise the 400 error's code and message.</summary>
     (string Code, string Message)? Invalid(JsonObject body);
+
+    /// <summary>Null when this upstream can serve the API; otherwise the 400 error's code and message.</summary>
+    (string Code, string Message)? Refuse(UpstreamOptions upstream, string model) => null;
 
     /// <summary>Runs the request's texts through the input and documents guards, rewriting the body in place.</summary>
     GuardedRequest Guard(JsonObject body, GuardFindings findings, CancellationToken cancellationToken);

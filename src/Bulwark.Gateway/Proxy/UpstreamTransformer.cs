@@ -12,7 +12,10 @@ namespace Bulwark.Gateway.Proxy;
 /// </summary>
 internal sealed class UpstreamTransformer(UpstreamOptions upstream, string operation, string upstreamModel, Func<HttpResponseMessage, Task> handleResponse) : HttpTransformer
 {
-    private static readonly string[] ClientOnlyHeaders = ["Authorization", "api-key", "x-api-key", "Cookie", "Accept-Encoding", "Proxy-Authorization"];
+    private static readonly string[] ClientOnlyHeaders = ["Authorization", "api-key", "x-api-key", "Cookie", "Accept-Encoding", "Proxy-Authorization", "anthropic-version"];
+
+    /// <summary>The operation of Anthropic's native Messages API (the other operations are OpenAI's).</summary>
+    public const string AnthropicMessages = "messages";
 
     /// <summary>An exception the response handler threw (YARP would otherwise report it as a response-copy failure).</summary>
     public Exception? HandlerFailure { get; private set; }
@@ -24,8 +27,12 @@ internal sealed class UpstreamTransformer(UpstreamOptions upstream, string opera
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         foreach (var header in ClientOnlyHeaders) proxyRequest.Headers.Remove(header);
         proxyRequest.RequestUri = Address(upstream, operation, upstreamModel);
+        // Anthropic's native API takes its own headers; its OpenAI compatibility endpoint takes a Bearer key.
+        var anthropicNative = upstream.Kind == UpstreamKind.Anthropic && operation == AnthropicMessages;
+        if (anthropicNative) proxyRequest.Headers.TryAddWithoutValidation("anthropic-version", upstream.AnthropicVersion);
         if (upstream.ApiKey is not { Length: > 0 } key) return;
         if (upstream.Kind == UpstreamKind.AzureOpenAI) proxyRequest.Headers.TryAddWithoutValidation("api-key", key);
+        else if (anthropicNative) proxyRequest.Headers.TryAddWithoutValidation("x-api-key", key);
         else proxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
     }
 
@@ -45,9 +52,9 @@ internal sealed class UpstreamTransformer(UpstreamOptions upstream, string opera
     }
 
     /// <summary>
-    /// The upstream URL of an OpenAI operation (<c>chat/completions</c>, <c>completions</c>, <c>embeddings</c>,
-    /// <c>responses</c>) for this upstream's kind. Azure scopes the older operations to a deployment in the path; its
-    /// Responses API is not deployment-scoped (the deployment is the body's <c>model</c>).
+    /// The upstream URL of an operation (<c>chat/completions</c>, <c>completions</c>, <c>embeddings</c>,
+    /// <c>responses</c>, Anthropic's <c>messages</c>) for this upstream's kind. Azure scopes the older operations to a
+    /// deployment in the path; its Responses API is not deployment-scoped (the deployment is the body's <c>model</c>).
     /// </summary>
     public static Uri Address(UpstreamOptions upstream, string operation, string upstreamModel) => upstream.Kind switch
     {

@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using Bulwark.Gateway.Guarding;
+using Bulwark.Kernel.Guards;
+using Bulwark.Usage.Guards;
+
+namespace Bulwark.Gateway.Proxy;
+
+/// <summary>
+/// Applies the policy to an Anthropic Messages request in place, as <see cref="ChatRequestGuard"/> does for chat:
+/// user text through the input pipeline; <c>tool_result</c> content and plain-text <c>document</c> blocks (what tools
+/// and retrieval brought in: indirect injection) through the documents pipeline; secrets and PII swapped for
+/// placeholders when pseudonymisation is on; a fresh canary planted in <c>system</c>. The system prompt and earlier
+/// assistant turns are the application's own and are not judged.
+/// </summary>
+public sealed class AnthropicRequestGuard(GatewayGuards guards)
+{
+    public GuardedRequest Apply(JsonObject body, JsonArray messages, GuardFindings findings, CancellationToken cancellationToken)
+    {
+        var pseudonymizer = guards.CreatePseudonymizer();
+        string? lastUser = null;
+        foreach (var message in messages.OfType<JsonObject>().Where(m => m["role"].AsString() == "user"))
+        {
+            foreach (var (slot, stage) in JudgedTexts(message))
+            {
+                var text = slot.Get();
+                if (pseudonymizer is not null)
+                {
+                    var masked = pseudonymizer.Anonymize(text, guards.DataDetector);
+                    if (masked.Items.Count > 0) findings.Raise(GuardAction.Redact);
+                    text = masked.Text;
+                }
+                var verdict = guards.Check(stage, text, cancellationToken: cancellationToken);
+                findings.Add(verdict);
+                if (verdict.IsBlocked) return new GuardedRequest(verdict, stage, GuardContext.Empty, pseudonymizer, text);
+                slot.Set(verdict.Text!);
+                if (stage == GuardStage.Input) lastUser = verdict.Text;
+            }
+        }
+        return new GuardedRequest(null, GuardStage.Input, PlantCanary(body), pseudonymizer, lastUser);
+    }
+
+    /// <summary>
+    /// A user turn's texts and the pipeline each goes through: string content or <c>text</c> blocks (input);
+    /// <c>tool_result</c> content, a string or text blocks, and <c>document</c> blocks with a text source (documents).
+    /// </summary>
+    private static IEnumerable<(TextSlot Slot, GuardStage Stage)> JudgedTexts(JsonObject message)
+    {
+        if (message["content"].AsString() is not null)
+        {
+            yield return (new TextSlot(message, "content"), GuardStage.Input);
+            yield break;
+        }
+        foreach (var block in (message["content"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            switch (block["type"].AsString())
+            {
+                case "text" when block["text"].AsString() is not null:
+                    yield return (new TextSlot(block, "text"), GuardStage.Input);
+                    break;
+                case "tool_result":
+                    foreach (var slot in TextBlocks(block, "content")) yield return (slot, GuardStage.Documents);
+                    break;
+                case "document" when block["source"] is JsonObject source && source["type"].AsString() == "text" && source["data"].AsString() is not null:
+                    yield return (new TextSlot(source, "data"), GuardStage.Documents);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>A property that is a string, or an array whose <c>text</c> blocks each hold one.</summary>
+    private static IEnumerable<TextSlot> TextBlocks(JsonObject owner, string property)
+    {
+        switch (owner[property])
+        {
+            case JsonValue value when value.AsString() is not null:
+                yield return new TextSlot(owner, property);
+                break;
+            case JsonArray blocks:
+                foreach (var block in blocks.OfType<JsonObject>().Where(b => b["type"].AsString() == "text" && b["text"].AsString() is not null))
+                    yield return new TextSlot(block, "text");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Plants the canary at the end of <c>system</c> (a string, or a new last text block, which leaves any prompt-cache
+    /// breakpoint on earlier blocks valid) and returns the output guards' context.
+    /// </summary>
+    private GuardContext PlantCanary(JsonObject body)
+    {
+        var system = body["system"];
+        var systemText = system is JsonArray ? string.Join("\n\n", TextBlocks(body, "system").Select(s => s.Get())) : system.AsString();
+        if (!guards.PlantsCanary) return new GuardContext(systemText);
+
+        var canary = CanaryGuard.CreateToken();
+        var planted = CanaryGuard.Plant("", canary).Trim();
+        if (system is JsonArray blocks)
+        {
+            blocks.Add(new JsonObject { ["type"] = "text", ["text"] = planted });
+            systemText = string.IsNullOrEmpty(systemText) ? planted : systemText + "\n\n" + planted;
+        }
+        else
+        {
+            systemText = string.IsNullOrEmpty(systemText) ? planted : CanaryGuard.Plant(systemText, canary);
+            body["system"] = systemText;
+        }
+        return new GuardContext(systemText, [canary]);
+    }
+
+    private readonly record struct TextSlot(JsonObject Owner, string Property)
+    {
+        public string Get() => Owner[Property]!.GetValue<string>();
+
+        public void Set(string text) => Owner[Property] = text;
+    }
+}
