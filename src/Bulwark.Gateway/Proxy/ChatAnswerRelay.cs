@@ -11,9 +11,9 @@ namespace Bulwark.Gateway.Proxy;
 /// <summary>
 /// A whole (non-streamed) chat completion on its way back: the usage goes to the audit, each choice's content
 /// passes the output pipeline (the canary and system prompt of this request in its context) and, when allowed, gets
-/// its placeholders restored; tool-call arguments get their placeholders restored. A Block withholds the whole answer.
+/// its placeholders restored (the policy that judged the request judges its answer); tool-call arguments get their placeholders restored. A Block withholds the whole answer.
 /// </summary>
-public sealed class ChatAnswerRelay(GatewayGuards guards, GatewayOptions options)
+public sealed class ChatAnswerRelay(GatewayOptions options)
 {
     private const long MaxAnswerBytes = 64L * 1024 * 1024;
 
@@ -34,7 +34,7 @@ public sealed class ChatAnswerRelay(GatewayGuards guards, GatewayOptions options
         {
             if (message["content"].AsString() is { } content)
             {
-                var verdict = guards.Check(GuardStage.Output, content, request.OutputContext, context.RequestAborted);
+                var verdict = request.Guards.Check(GuardStage.Output, content, request.OutputContext, context.RequestAborted);
                 audit.Guards.Add(verdict);
                 if (verdict.IsBlocked)
                 {

@@ -18,7 +18,7 @@ public sealed class ChatCompletionsEndpoint(
     UpstreamForwarder forwarder,
     ChatAnswerRelay answers,
     StreamingChatRelay streams,
-    KeyRateLimiter limiter)
+    GuardPolicies guardPolicies)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -42,7 +42,7 @@ public sealed class ChatCompletionsEndpoint(
         var stream = body["stream"].AsBool() == true;
         audit.Stream = stream;
 
-        var guarded = requestGuard.Apply(messages, audit.Guards, context.RequestAborted);
+        var guarded = requestGuard.Apply(messages, guardPolicies.For(audit.Key, route), audit.Guards, context.RequestAborted);
         audit.Excerpt = requestGuard.Excerpt(options.PromptExcerpt, guarded.LastUserText);
         if (guarded.BlockedBy is { } verdict)
         {
@@ -57,7 +57,7 @@ public sealed class ChatCompletionsEndpoint(
         var bytes = GatewayJson.Bytes(body);
         await forwarder.ForwardAsync(context, upstream, "chat/completions", route.UpstreamModel, bytes,
             response => stream ? streams.WriteAsync(context, response, upstream, guarded) : answers.WriteAsync(context, response, upstream, guarded)).ConfigureAwait(false);
-        if (audit.Key is { } key && audit.TotalTokens is { } tokens) limiter.ChargeTokens(key.Id, key.TokensPerMinute, tokens);
+        // The tokens in audit.TotalTokens are charged to the key's and team's allowances by KeyAuthenticationMiddleware.
     }
 
     /// <summary>The route and upstream for the body's model, or null after writing the error (missing, unknown, not allowed).</summary>

@@ -9,8 +9,11 @@ using Bulwark.Usage.Guards;
 
 namespace Bulwark.Gateway.Proxy;
 
-/// <summary>What the guards made of a chat request: blocked (with the rule), or the request to send upstream.</summary>
-public sealed record GuardedChatRequest(Verdict? BlockedBy, GuardStage Stage, GuardContext OutputContext, Anonymizer? Pseudonymizer, string? LastUserText)
+/// <summary>
+/// What the guards made of a chat request: blocked (with the rule), or the request to send upstream. <paramref name="Guards"/>
+/// is the policy that judged it (the key's, team's, model's or the default): the answer goes through the same one.
+/// </summary>
+public sealed record GuardedChatRequest(Verdict? BlockedBy, GuardStage Stage, GuardContext OutputContext, Anonymizer? Pseudonymizer, string? LastUserText, GatewayGuards Guards)
 {
     public bool IsBlocked => BlockedBy is not null;
 }
@@ -19,11 +22,11 @@ public sealed record GuardedChatRequest(Verdict? BlockedBy, GuardStage Stage, Gu
 /// Applies the policy to a chat completion request in place: user messages through the input pipeline, tool
 /// results through the documents pipeline (indirect injection), secrets and PII swapped for placeholders when
 /// pseudonymisation is on, and a fresh canary planted in the system message. System and earlier assistant messages
-/// are the application's own and are not judged.
+/// are the application's own and are not judged. The policy is the request's (<see cref="GuardPolicies.For"/>).
 /// </summary>
-public sealed class ChatRequestGuard(GatewayGuards guards)
+public sealed class ChatRequestGuard(GuardPolicies policies)
 {
-    public GuardedChatRequest Apply(JsonArray messages, GuardFindings findings, CancellationToken cancellationToken)
+    public GuardedChatRequest Apply(JsonArray messages, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken)
     {
         var pseudonymizer = guards.CreatePseudonymizer();
         string? lastUser = null;
@@ -47,23 +50,23 @@ public sealed class ChatRequestGuard(GatewayGuards guards)
                 }
                 var verdict = guards.Check(s, text, cancellationToken: cancellationToken);
                 findings.Add(verdict);
-                if (verdict.IsBlocked) return new GuardedChatRequest(verdict, s, GuardContext.Empty, pseudonymizer, text);
+                if (verdict.IsBlocked) return new GuardedChatRequest(verdict, s, GuardContext.Empty, pseudonymizer, text, guards);
                 part.Set(verdict.Text!);
                 if (s == GuardStage.Input) lastUser = verdict.Text;
             }
         }
-        return new GuardedChatRequest(null, GuardStage.Input, PlantCanary(messages), pseudonymizer, lastUser);
+        return new GuardedChatRequest(null, GuardStage.Input, PlantCanary(messages, guards), pseudonymizer, lastUser, guards);
     }
 
-    /// <summary>The excerpt audit.prompt-excerpt asks for, of the prompt as sent upstream.</summary>
+    /// <summary>The excerpt audit.prompt-excerpt asks for, of the prompt as sent upstream (every policy shares the data rules that scrub it).</summary>
     public string? Excerpt(PromptExcerptMode mode, string? text) => text is null ? null : mode switch
     {
         PromptExcerptMode.Hashed => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))),
-        PromptExcerptMode.Redacted => Truncate(guards.Scrub(text), 200),
+        PromptExcerptMode.Redacted => Truncate(policies.Default.Scrub(text), 200),
         _ => null,
     };
 
-    private GuardContext PlantCanary(JsonArray messages)
+    private static GuardContext PlantCanary(JsonArray messages, GatewayGuards guards)
     {
         var system = messages.OfType<JsonObject>().FirstOrDefault(m => m["role"].AsString() is "system" or "developer");
         var systemText = system is null ? null : string.Concat(TextParts(system).Select(p => p.Get()));

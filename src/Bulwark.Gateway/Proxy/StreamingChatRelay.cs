@@ -15,7 +15,7 @@ namespace Bulwark.Gateway.Proxy;
 /// placeholder restoring) and are re-emitted in the upstream's chunk envelope. A Block ends the stream with an
 /// OpenAI-style error event and <c>[DONE]</c>; so does an upstream that breaks off. Text is never passed unguarded.
 /// </summary>
-public sealed class StreamingChatRelay(GatewayGuards guards, GatewayOptions options)
+public sealed class StreamingChatRelay(GatewayOptions options)
 {
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
 
@@ -30,7 +30,7 @@ public sealed class StreamingChatRelay(GatewayGuards guards, GatewayOptions opti
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers["X-Accel-Buffering"] = "no"; // proxies in front must not buffer the stream
 
-        var stream = new StreamState(guards, request, options.Guards.StreamHoldBack);
+        var stream = new StreamState(request.Guards, request, options.Guards.StreamHoldBack);
         var reader = new SseReader(body);
         string? data;
         try
