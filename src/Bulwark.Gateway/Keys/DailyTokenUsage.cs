@@ -10,8 +10,9 @@ namespace Bulwark.Gateway.Keys;
 /// transaction (<see cref="TokenUsageFlusher"/>: every second and at shutdown). A subject's count for a day is read
 /// from the database the first time it is needed, so a restart carries on with the day's usage instead of resetting it.
 /// Deltas, not totals, are written, so a second gateway on the same file adds to the count rather than overwriting it.
+/// Disposing flushes too, for hosts that are disposed without being stopped.
 /// </summary>
-public sealed class DailyTokenUsage(GatewayDatabase database, TimeProvider time)
+public sealed class DailyTokenUsage(GatewayDatabase database, TimeProvider time) : IDisposable
 {
     private readonly ConcurrentDictionary<(string Subject, DateOnly Day), Counter> _counters = new();
     private readonly Lock _flushing = new();
@@ -71,6 +72,18 @@ public sealed class DailyTokenUsage(GatewayDatabase database, TimeProvider time)
             {
                 if (entry.Key.Day < yesterday && Volatile.Read(ref entry.Value.Unsaved) == 0) _counters.TryRemove(entry);
             }
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Flush();
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Nothing left to report to at disposal; the flusher has logged earlier failures.
         }
     }
 
