@@ -73,6 +73,7 @@ public static partial class GatewayApp
         services.AddSingleton<DailyTokenUsage>();
         services.AddHostedService<TokenUsageFlusher>();
         services.AddSingleton<AccessPolicy>();
+        services.AddHostedService<UnknownGuardPolicyCheck>();
         services.AddAdminApi(options);
         services.AddSingleton<AuditStore>();
         services.AddSingleton<AuditWriter>();

@@ -98,6 +98,23 @@ public sealed class TeamPolicyTests : IAsyncLifetime
         Assert.Equal("unknown_guard_policy", await RobustnessTests.CodeAsync(response));
     }
 
+    [Fact]
+    public async Task A_stale_policy_name_is_warned_about_at_start_up()
+    {
+        _gateway.Keys.Create("ops", [], null, null, guardPolicy: "retired");
+        await _gateway.RestartAsync();
+        Assert.Contains(_gateway.Logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("names guard policy 'retired'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Named_policies_and_model_policies_match_the_json_schema()
+    {
+        var schema = await NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(GatewayFixture.RepositoryRoot, "schemas", "gateway.schema.json"));
+        const string Routes = """{"upstreams": [{"name": "a", "kind": "openai-compatible", "base-url": "http://h/v1"}], "models": [{"name": "m", "upstream": "a", "guard-policy": "strict"}]""";
+        Assert.Empty(schema.Validate(Routes + """, "guards": {"policies": {"strict": "strict.yaml"}}}"""));
+        Assert.NotEmpty(schema.Validate(Routes + """, "guards": {"policies": {"default": "x.yaml"}}}"""));
+    }
+
     [Theory]
     [InlineData("guards: {policies: {relaxed: missing.yaml}}", "guards.policies.relaxed: file")]
     [InlineData("guards: {policies: {default: p.yaml}}", "guards.policies.default: 'default' is the name of guards.policy")]
