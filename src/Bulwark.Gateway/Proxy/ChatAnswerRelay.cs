@@ -10,8 +10,9 @@ namespace Bulwark.Gateway.Proxy;
 
 /// <summary>
 /// A whole (non-streamed) chat completion on its way back: the usage goes to the audit, each choice's content
-/// passes the output pipeline (the canary and system prompt of this request in its context) and, when allowed, gets
-/// its placeholders restored (the policy that judged the request judges its answer); tool-call arguments get their placeholders restored. A Block withholds the whole answer.
+/// passes the output pipeline of the request's own policy (the canary and system prompt of this request in its
+/// context) and, when allowed, gets its placeholders restored; tool-call arguments get their placeholders restored.
+/// A Block withholds the whole answer.
 /// </summary>
 public sealed class ChatAnswerRelay(GatewayOptions options)
 {
