@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Bulwark.Gateway.Admin;
 using Bulwark.Gateway.Audit;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Guarding;
@@ -61,11 +62,19 @@ public static partial class GatewayApp
         services.AddSingleton(options);
         services.AddSingleton(settings.Time ?? TimeProvider.System);
         // Loading the rules and building the pipelines is the slow part of start-up: done once, before listening.
-        var guards = new GatewayGuards(options.Guards, RuleCatalog.Load());
-        services.AddSingleton(guards);
+        // One catalog for every named policy; the default policy's guards are also there on their own.
+        var guardPolicies = new GuardPolicies(options.Guards, RuleCatalog.Load());
+        services.AddSingleton(guardPolicies);
+        services.AddSingleton(guardPolicies.Default);
         services.AddSingleton(GatewayDatabase.Open(options.DatabasePath));
         services.AddSingleton<KeyStore>();
         services.AddSingleton<KeyRateLimiter>();
+        services.AddSingleton<TeamStore>();
+        services.AddSingleton<DailyTokenUsage>();
+        services.AddHostedService<TokenUsageFlusher>();
+        services.AddSingleton<AccessPolicy>();
+        services.AddHostedService<UnknownGuardPolicyCheck>();
+        services.AddAdminApi(options);
         services.AddSingleton<AuditStore>();
         services.AddSingleton<AuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
@@ -82,6 +91,7 @@ public static partial class GatewayApp
         app.MapGet("/readyz", (GatewayDatabase database) => Ready(database));
         app.MapGet("/v1/models", (HttpContext c, ModelsEndpoint endpoint) => endpoint.Handle(c));
         MapApis(app);
+        app.MapAdminApi(options);
         // Deny by default: anything else is a 404 in OpenAI's error shape (Anthropic's on /v1/messages).
         app.MapFallback(c => OpenAIErrors.InvalidRequest(c, 404, "unknown_route", $"Unknown route: {c.Request.Method} {c.Request.Path}. Bulwark serves {ServedRoutes}."));
 

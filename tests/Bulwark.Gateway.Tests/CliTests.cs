@@ -40,6 +40,53 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Keys_take_a_daily_budget_and_a_guard_policy_checked_against_the_config_and_can_be_updated()
+    {
+        var config = Path.Combine(_directory, "gateway.yaml");
+        File.WriteAllText(Path.Combine(_directory, "relaxed.yaml"), "input: []\n");
+        File.WriteAllText(config, "database: g.db\nupstreams: [{name: a, kind: openai-compatible, base-url: 'http://h/v1'}]\nmodels: [{name: m, upstream: a}]\nguards: {policies: {relaxed: relaxed.yaml}}\n");
+        var created = ExternalTool.Bulwark("keys", "create", "--config", config, "--team", "search", "--budget-tokens-per-day", "50000", "--guard-policy", "relaxed", "--json");
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        var json = JsonNode.Parse(created.Stdout)!;
+        Assert.Equal((50000L, "relaxed"), ((long?)json["budget_tokens_per_day"], (string?)json["guard_policy"]));
+        var id = (string)json["id"]!;
+
+        var unknown = ExternalTool.Bulwark("keys", "create", "--config", config, "--team", "search", "--guard-policy", "lenient");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("--guard-policy: 'lenient' is not defined in", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, ExternalTool.Bulwark("keys", "create", "--config", config, "--team", "search", "--budget-tokens-per-day", "0").ExitCode);
+
+        var updated = ExternalTool.Bulwark("keys", "update", "--config", config, id, "--rpm", "30", "--clear", "budget-tokens-per-day,guard-policy", "--json");
+        Assert.True(updated.ExitCode == 0, updated.Stderr);
+        var changed = JsonNode.Parse(updated.Stdout)!;
+        Assert.Equal((30, (long?)null, (string?)null), ((int?)changed["rpm"], (long?)changed["budget_tokens_per_day"], (string?)changed["guard_policy"]));
+        Assert.Contains("tokens/day", ExternalTool.Bulwark("keys", "list", "--config", config).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Teams_are_created_listed_updated_and_deleted()
+    {
+        var database = Path.Combine(_directory, "g.db");
+        var created = ExternalTool.Bulwark("teams", "create", "--database", database, "research", "--models", "demo", "--rpm", "600", "--tpm", "100000", "--budget-tokens-per-day", "2000000", "--json");
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        Assert.Equal(2000000L, (long?)JsonNode.Parse(created.Stdout)!["budget_tokens_per_day"]);
+        Assert.Equal(2, ExternalTool.Bulwark("teams", "create", "--database", database, "research").ExitCode); // exists already
+
+        var updated = ExternalTool.Bulwark("teams", "update", "--database", database, "research", "--tpm", "5000", "--clear", "models", "--json");
+        Assert.True(updated.ExitCode == 0, updated.Stderr);
+        var team = JsonNode.Parse(updated.Stdout)!;
+        Assert.Equal((5000, 0, 600), ((int?)team["tpm"], team["models"]!.AsArray().Count, (int?)team["rpm"]));
+        var list = ExternalTool.Bulwark("teams", "list", "--database", database, "--json");
+        Assert.Contains("\"name\":\"research\"", list.Stdout, StringComparison.Ordinal);
+
+        Assert.Equal(0, ExternalTool.Bulwark("teams", "delete", "--database", database, "research").ExitCode);
+        var again = ExternalTool.Bulwark("teams", "delete", "--database", database, "research");
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("no team 'research'", again.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", ExternalTool.Bulwark("teams", "list", "--database", database, "--json").Stdout.Trim());
+    }
+
+    [Fact]
     public void An_invalid_config_stops_the_gateway_with_exit_code_2_naming_the_key()
     {
         var config = Path.Combine(_directory, "bad.yaml");

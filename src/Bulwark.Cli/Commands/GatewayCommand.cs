@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bulwark.Gateway;
+using Bulwark.Gateway.Admin;
 using Bulwark.Gateway.Audit;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Keys;
@@ -13,15 +14,15 @@ using Spectre.Console;
 namespace Bulwark.Cli.Commands;
 
 /// <summary>
-/// <c>bulwark gateway --config FILE</c> runs the gateway in-process; <c>bulwark keys create|list|revoke</c> and
-/// <c>bulwark audit query</c> work on the gateway's SQLite database (named by the config, or <c>--database</c>), also
+/// <c>bulwark gateway --config FILE</c> runs the gateway in-process; <c>bulwark keys create|list|update|revoke</c>,
+/// <c>bulwark teams</c> (<see cref="TeamsCommand"/>) and <c>bulwark audit query</c> work on the gateway's SQLite database (named by the config, or <c>--database</c>), also
 /// while the gateway runs. Key secrets are printed once, on stdout, at creation.
 /// </summary>
 internal static class GatewayCommand
 {
-    private static readonly Option<string?> Config = new("--config", "-c") { Description = "Gateway config YAML (its 'database' is used)" };
-    private static readonly Option<string?> Database = new("--database") { Description = "The gateway's SQLite database, instead of --config" };
-    private static readonly Option<bool> Json = new("--json") { Description = "Machine output (JSON) on stdout" };
+    internal static readonly Option<string?> Config = new("--config", "-c") { Description = "Gateway config YAML (its 'database' is used)" };
+    internal static readonly Option<string?> Database = new("--database") { Description = "The gateway's SQLite database, instead of --config" };
+    internal static readonly Option<bool> Json = new("--json") { Description = "Machine output (JSON) on stdout" };
 
     public static IEnumerable<Command> Create(IAnsiConsole stdout, TextWriter rawStdout, TextWriter stderr)
     {
@@ -33,29 +34,24 @@ internal static class GatewayCommand
             await GatewayApp.RunAsync(parse.GetValue(serveConfig)!, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Clean;
         });
-        return [serve, Keys(stdout, rawStdout, stderr), Audit(stdout, rawStdout)];
+        return [serve, Keys(stdout, rawStdout, stderr), TeamsCommand.Create(stdout, rawStdout, stderr), Audit(stdout, rawStdout)];
     }
 
     private static Command Keys(IAnsiConsole stdout, TextWriter rawStdout, TextWriter stderr)
     {
-        var team = new Option<string>("--team") { Description = "Team the key belongs to (audit and reports group by it)", Required = true };
-        var models = new Option<string?>("--models") { Description = "Comma-separated models the key may call (default: every configured model)" };
-        var rpm = new Option<int?>("--rpm") { Description = "Requests per minute (default: the gateway's limits.default-rpm)" };
-        var tpm = new Option<int?>("--tpm") { Description = "Model tokens per minute (default: unlimited)" };
-        var create = new Command("create", "Create a virtual key; the key is printed once, on stdout, and stored only as a SHA-256 hash") { Config, Database, team, models, rpm, tpm, Json };
+        var team = new Option<string>("--team") { Description = "Team the key belongs to (its limits and guard policy apply too, when 'bulwark teams' gave it any)", Required = true };
+        var limits = new AccessLimitOptions("The key's");
+        var create = new Command("create", "Create a virtual key; the key is printed once, on stdout, and stored only as a SHA-256 hash") { Config, Database, team, Json };
+        limits.AddTo(create);
         create.SetAction(parse =>
         {
-            foreach (var (name, value) in new[] { ("--rpm", parse.GetValue(rpm)), ("--tpm", parse.GetValue(tpm)) })
-            {
-                if (value is < 1) throw new BulwarkInputException($"{name} must be at least 1 (got {value})");
-            }
-            var teamName = parse.GetValue(team)!.Trim();
-            if (teamName.Length == 0) throw new BulwarkInputException("--team must not be empty");
-            var allowed = (parse.GetValue(models) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var created = Store(parse).Create(teamName, allowed, parse.GetValue(rpm), parse.GetValue(tpm));
+            var teamName = TeamName(parse.GetValue(team)!);
+            var settings = limits.Read(parse, stderr);
+            var created = Store(parse).Create(teamName, settings.Models.Or([]), settings.RequestsPerMinute.Value, settings.TokensPerMinute.Value,
+                settings.BudgetTokensPerDay.Value, settings.GuardPolicy.Value);
             if (parse.GetValue(Json))
             {
-                var json = KeyJson(created.Key);
+                var json = AccessJson.Key(created.Key);
                 json["key"] = created.Secret;
                 rawStdout.WriteLine(json.ToJsonString());
             }
@@ -74,15 +70,15 @@ internal static class GatewayCommand
             var keys = Store(parse).List(parse.GetValue(all));
             if (parse.GetValue(Json))
             {
-                foreach (var key in keys) rawStdout.WriteLine(KeyJson(key).ToJsonString());
+                foreach (var key in keys) rawStdout.WriteLine(AccessJson.Key(key).ToJsonString());
                 return ExitCodes.Clean;
             }
-            var table = new Table().AddColumns("id", "team", "models", "rpm", "tpm", "created", "revoked");
+            var table = new Table().AddColumns("id", "team", "models", "rpm", "tpm", "tokens/day", "guard policy", "created", "revoked");
             foreach (var k in keys)
             {
-                table.AddRow(Markup.Escape(k.Id), Markup.Escape(k.Team), Markup.Escape(k.Models.Count == 0 ? "(all)" : string.Join(',', k.Models)),
-                    k.RequestsPerMinute?.ToString(CultureInfo.InvariantCulture) ?? "-", k.TokensPerMinute?.ToString(CultureInfo.InvariantCulture) ?? "-",
-                    k.Created.ToString("u", CultureInfo.InvariantCulture), k.Revoked?.ToString("u", CultureInfo.InvariantCulture) ?? "");
+                table.AddRow(Markup.Escape(k.Id), Markup.Escape(k.Team), Markup.Escape(AccessLimitOptions.Shown(k.Models)),
+                    AccessLimitOptions.Shown(k.RequestsPerMinute), AccessLimitOptions.Shown(k.TokensPerMinute), AccessLimitOptions.Shown(k.BudgetTokensPerDay),
+                    Markup.Escape(k.GuardPolicy ?? "-"), k.Created.ToString("u", CultureInfo.InvariantCulture), k.Revoked?.ToString("u", CultureInfo.InvariantCulture) ?? "");
             }
             stdout.Write(table);
             return ExitCodes.Clean;
@@ -97,7 +93,33 @@ internal static class GatewayCommand
             stderr.WriteLine($"bulwark: revoked {keyId}");
             return ExitCodes.Clean;
         });
-        return new Command("keys", "Gateway virtual keys: create, list, revoke") { create, list, revoke };
+
+        var updateId = new Argument<string>("id") { Description = "The key's id (key_…), as 'keys list' shows it" };
+        var newTeam = new Option<string?>("--team") { Description = "Move the key to this team" };
+        var changes = new AccessLimitOptions("The key's", clearable: true);
+        var update = new Command("update", "Change an active key's team, models, limits or guard policy (from the gateway's next request)") { Config, Database, updateId, newTeam, Json };
+        changes.AddTo(update);
+        update.SetAction(parse =>
+        {
+            var keyId = parse.GetValue(updateId)!;
+            var settings = changes.Read(parse, stderr);
+            var store = Store(parse);
+            if (store.Get(keyId) is not { Revoked: null } key) throw new BulwarkInputException($"no active key '{keyId}' (see 'bulwark keys list')");
+            var changed = key with
+            {
+                Team = parse.GetValue(newTeam) is { } moved ? TeamName(moved) : key.Team,
+                Models = settings.Models.Or(key.Models),
+                RequestsPerMinute = settings.RequestsPerMinute.Or(key.RequestsPerMinute),
+                TokensPerMinute = settings.TokensPerMinute.Or(key.TokensPerMinute),
+                BudgetTokensPerDay = settings.BudgetTokensPerDay.Or(key.BudgetTokensPerDay),
+                GuardPolicy = settings.GuardPolicy.Or(key.GuardPolicy),
+            };
+            if (!store.Update(changed)) throw new BulwarkInputException($"no active key '{keyId}' (see 'bulwark keys list')");
+            if (parse.GetValue(Json)) rawStdout.WriteLine(AccessJson.Key(store.Get(keyId)!).ToJsonString());
+            else stderr.WriteLine($"bulwark: updated {keyId}");
+            return ExitCodes.Clean;
+        });
+        return new Command("keys", "Gateway virtual keys: create, list, update, revoke") { create, list, update, revoke };
     }
 
     private static Command Audit(IAnsiConsole stdout, TextWriter rawStdout)
@@ -130,20 +152,15 @@ internal static class GatewayCommand
 
     private static readonly JsonSerializerOptions AuditJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    private static JsonObject KeyJson(VirtualKey key) => new()
-    {
-        ["id"] = key.Id,
-        ["team"] = key.Team,
-        ["models"] = new JsonArray([.. key.Models.Select(m => JsonValue.Create(m))]),
-        ["rpm"] = key.RequestsPerMinute,
-        ["tpm"] = key.TokensPerMinute,
-        ["created"] = key.Created,
-        ["revoked"] = key.Revoked,
-    };
-
     private static KeyStore Store(ParseResult parse) => new(Open(parse), TimeProvider.System);
 
-    private static GatewayDatabase Open(ParseResult parse)
+    internal static string TeamName(string name)
+    {
+        var trimmed = name.Trim();
+        return AccessLimits.TeamNameProblem(trimmed) is { } problem ? throw new BulwarkInputException($"team name '{trimmed}': {problem}") : trimmed;
+    }
+
+    internal static GatewayDatabase Open(ParseResult parse)
     {
         var path = parse.GetValue(Database) ?? (parse.GetValue(Config) is { } config ? GatewayConfigLoader.LoadDatabasePath(config)
             : throw new BulwarkInputException("name the gateway's database: --config gateway.yaml or --database FILE"));

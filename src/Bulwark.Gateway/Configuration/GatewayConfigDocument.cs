@@ -29,6 +29,7 @@ internal sealed class ModelDocument
     public string? Name { get; set; }
     public string? Upstream { get; set; }
     public string? UpstreamModel { get; set; }
+    public string? GuardPolicy { get; set; }
 }
 
 internal sealed class GuardsDocument
@@ -37,6 +38,7 @@ internal sealed class GuardsDocument
     public bool? Pseudonymize { get; set; }
     public bool? Canary { get; set; }
     public int? StreamHoldBack { get; set; }
+    public Dictionary<string, string>? Policies { get; set; }
 }
 
 internal sealed class LimitsDocument

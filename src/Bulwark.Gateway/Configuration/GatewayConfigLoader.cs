@@ -75,6 +75,8 @@ public static class GatewayConfigLoader
             policyPath = Resolve(baseDirectory, policy);
             if (!File.Exists(policyPath)) errors.Add($"guards.policy: file '{policyPath}' does not exist");
         }
+        var namedPolicies = NamedPolicies(guards.Policies, baseDirectory, errors);
+        CheckRoutePolicies(document.Models, namedPolicies, errors);
 
         var limits = document.Limits ?? new LimitsDocument();
         var maxBody = limits.MaxBodyBytes ?? GatewayOptions.DefaultMaxBodyBytes;
@@ -103,7 +105,7 @@ public static class GatewayConfigLoader
 
         if (errors.Count > 0) throw new BulwarkInputException($"{source}: invalid gateway config:\n  " + string.Join("\n  ", errors));
         return new GatewayOptions(listen, upstreams, routes,
-            new GuardOptions(policyPath, guards.Pseudonymize ?? false, guards.Canary ?? true, holdBack),
+            new GuardOptions(policyPath, guards.Pseudonymize ?? false, guards.Canary ?? true, holdBack, namedPolicies),
             new LimitOptions(maxBody, timeout, limits.DefaultRpm),
             Resolve(baseDirectory, document.Database ?? DefaultDatabase), excerpt, admin);
     }
@@ -161,9 +163,43 @@ public static class GatewayConfigLoader
             if (routes.ContainsKey(m.Name)) errors.Add($"{at}.name: model '{m.Name}' is routed twice");
             if (m.Upstream is null || !upstreams.ContainsKey(m.Upstream))
                 errors.Add($"{at}.upstream: must name an upstream ({string.Join(", ", upstreams.Keys)}) (got '{m.Upstream}')");
-            routes[m.Name] = new ModelRoute(m.Name, m.Upstream ?? "", string.IsNullOrWhiteSpace(m.UpstreamModel) ? m.Name : m.UpstreamModel);
+            routes[m.Name] = new ModelRoute(m.Name, m.Upstream ?? "", string.IsNullOrWhiteSpace(m.UpstreamModel) ? m.Name : m.UpstreamModel, m.GuardPolicy);
         }
         return routes;
+    }
+
+    /// <summary>
+    /// The guard policy names <c>bulwark keys</c> and <c>bulwark teams</c> may give (<c>default</c> and <c>guards.policies</c>),
+    /// read without the rest of the config (no upstream credentials needed).
+    /// </summary>
+    public static IReadOnlySet<string> LoadGuardPolicyNames(string path)
+    {
+        var document = Read(File.Exists(path) ? File.ReadAllText(path) : throw new BulwarkInputException($"gateway config '{path}' does not exist"), path);
+        return new HashSet<string>([GuardPolicyNames.Default, .. (IEnumerable<string>?)document.Guards?.Policies?.Keys ?? []], StringComparer.Ordinal);
+    }
+
+    private static Dictionary<string, string> NamedPolicies(Dictionary<string, string>? documents, string baseDirectory, List<string> errors)
+    {
+        var policies = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, file) in documents ?? new Dictionary<string, string>())
+        {
+            var at = $"guards.policies.{name}";
+            if (GuardPolicyNames.Problem(name) is { } problem) errors.Add($"{at}: {problem}");
+            else if (name == GuardPolicyNames.Default) errors.Add($"{at}: 'default' is the name of guards.policy; pick another name");
+            else if (string.IsNullOrWhiteSpace(file)) errors.Add($"{at}: needs a policy file");
+            else if (Resolve(baseDirectory, file) is var path && !File.Exists(path)) errors.Add($"{at}: file '{path}' does not exist");
+            else policies[name] = path;
+        }
+        return policies;
+    }
+
+    private static void CheckRoutePolicies(List<ModelDocument>? models, Dictionary<string, string> policies, List<string> errors)
+    {
+        foreach (var (m, i) in (models ?? []).Select((m, i) => (m, i)))
+        {
+            if (m.GuardPolicy is { } name && name != GuardPolicyNames.Default && !policies.ContainsKey(name))
+                errors.Add($"models[{i}].guard-policy: '{name}' is not defined in guards.policies (defined: {string.Join(", ", [GuardPolicyNames.Default, .. policies.Keys])})");
+        }
     }
 
     /// <summary>A literal value, or <c>env:VAR</c> read from the environment. Never echoes the value in an error.</summary>

@@ -47,14 +47,16 @@ public sealed record UpstreamOptions(string Name, UpstreamKind Kind, Uri BaseUrl
 }
 
 /// <summary>A model name clients use, the upstream that serves it, and the name the upstream knows it by.</summary>
-public sealed record ModelRoute(string Model, string Upstream, string UpstreamModel);
+/// <param name="GuardPolicy">A named guard policy for this model's requests (unless the key or team names one); null: the default.</param>
+public sealed record ModelRoute(string Model, string Upstream, string UpstreamModel, string? GuardPolicy = null);
 
 /// <summary>Where the guards come from and how the gateway applies them.</summary>
 /// <param name="PolicyPath">A guard policy YAML (docs/guards.md); null runs the embedded default policy.</param>
 /// <param name="Pseudonymize">Replace secrets and PII in prompts by placeholders upstream and restore them in the answer.</param>
 /// <param name="Canary">Plant a fresh canary token in the system prompt of each request (when the output policy checks canaries).</param>
 /// <param name="StreamHoldBack">Characters of a streamed answer held back for the output guards (default 1,024).</param>
-public sealed record GuardOptions(string? PolicyPath, bool Pseudonymize, bool Canary, int StreamHoldBack);
+/// <param name="Policies">Named guard policies (<c>guards.policies</c>): name → policy file, for keys, teams and models to pick.</param>
+public sealed record GuardOptions(string? PolicyPath, bool Pseudonymize, bool Canary, int StreamHoldBack, IReadOnlyDictionary<string, string>? Policies = null);
 
 /// <summary>Request limits. Defaults: 1 MiB bodies, 60 s upstream timeout, no per-key default rate.</summary>
 public sealed record LimitOptions(long MaxBodyBytes, TimeSpan UpstreamTimeout, int? DefaultRequestsPerMinute);

@@ -21,12 +21,13 @@ public sealed class GatewayGuards
     // The vault is never saved, so its key only has to exist for the process's lifetime.
     private readonly AnonymizationKey _vaultKey = AnonymizationKey.Generate();
 
-    public GatewayGuards(GuardOptions options, RuleCatalog catalog)
+    /// <param name="dataDetector">One built before from the same catalog (the detector does not depend on the policy), or null to build one.</param>
+    public GatewayGuards(GuardOptions options, RuleCatalog catalog, TextDetector? dataDetector = null)
     {
         Options = options;
         Policy = options.PolicyPath is { } path ? GuardPolicy.LoadFile(path) : GuardPolicy.Default();
         Pipelines = GuardPipelines.Build(Policy, catalog);
-        DataDetector = new TextDetector(Scanner.ScannedRules(catalog), ScanLimits.Default, TimeProvider.System);
+        DataDetector = dataDetector ?? new TextDetector(Scanner.ScannedRules(catalog), ScanLimits.Default, TimeProvider.System);
         // A canary is planted only where an enforced output step checks for it: otherwise it could reach the client.
         PlantsCanary = options.Canary && !Policy.LogOnly && Policy.Output.Any(s => s.Guard == "canary" && !s.LogOnly);
         WarmUp();

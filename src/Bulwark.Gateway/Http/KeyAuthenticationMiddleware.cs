@@ -1,4 +1,3 @@
-using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Keys;
 using Microsoft.AspNetCore.Http;
 
@@ -6,10 +5,12 @@ namespace Bulwark.Gateway.Http;
 
 /// <summary>
 /// Every API call needs an active virtual key, as <c>Authorization: Bearer bwk-…</c> (OpenAI SDKs) or
-/// <c>x-api-key: bwk-…</c> (Anthropic SDKs); then its rate limits apply
-/// (429 with Retry-After). The presented key is never logged, audited or echoed: only the key's public id is kept.
+/// <c>x-api-key: bwk-…</c> (Anthropic SDKs); then <see cref="AccessPolicy"/> applies its and its team's budgets and
+/// rate limits (429 with Retry-After). Once the request is done, the tokens the provider reported go to the key's and
+/// team's allowances, whatever route used them. The presented key is never logged, audited or echoed: only the key's
+/// public id is kept.
 /// </summary>
-public sealed class KeyAuthenticationMiddleware(RequestDelegate next, KeyStore keys, KeyRateLimiter limiter, GatewayOptions options)
+public sealed class KeyAuthenticationMiddleware(RequestDelegate next, KeyStore keys, AccessPolicy access)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -20,14 +21,22 @@ public sealed class KeyAuthenticationMiddleware(RequestDelegate next, KeyStore k
                 "Missing or invalid API key: send 'Authorization: Bearer <key>' or 'x-api-key: <key>' with a key from 'bulwark keys create'.").ConfigureAwait(false);
             return;
         }
-        RequestAudit.For(context).Key = key;
-        if (!limiter.TryAcquire(key.Id, key.RequestsPerMinute ?? options.Limits.DefaultRequestsPerMinute, key.TokensPerMinute, out var retryAfter))
+        var audit = RequestAudit.For(context);
+        audit.Key = key;
+        if (access.Admit(key) is { } denial)
         {
-            await OpenAIErrors.WriteAsync(context, 429, "rate_limit_error", "rate_limit_exceeded",
-                $"Rate limit reached for key {key.Id}; retry after {Math.Ceiling(retryAfter.TotalSeconds):0} s.", retryAfter).ConfigureAwait(false);
+            await OpenAIErrors.WriteAsync(context, denial.Status, denial.Type, denial.Code, denial.Message, denial.RetryAfter).ConfigureAwait(false);
             return;
         }
-        await next(context).ConfigureAwait(false);
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            // In finally: a client that hung up mid-stream still used the tokens the provider counted.
+            if (audit.TotalTokens is { } tokens) access.Charge(key, tokens);
+        }
     }
 
     /// <summary>The Bearer token, else the <c>x-api-key</c> header (what Anthropic SDKs send).</summary>

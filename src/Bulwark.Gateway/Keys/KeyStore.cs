@@ -7,56 +7,85 @@ using Microsoft.Data.Sqlite;
 namespace Bulwark.Gateway.Keys;
 
 /// <summary>
-/// Creates, finds and revokes virtual keys. A key is <c>bwk-</c> + 32 random bytes (base64url); only its SHA-256 is
-/// stored. A fast hash is right here: the key has 256 bits of entropy, so there is no dictionary to slow down.
+/// Creates, finds, changes and revokes virtual keys. A key is <c>bwk-</c> + 32 random bytes (base64url); only its
+/// SHA-256 is stored. A fast hash is right here: the key has 256 bits of entropy, so there is no dictionary to slow
+/// down. Keys are read with their team's row (one query), so the team's limits apply from the next request.
 /// </summary>
 public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
 {
     public const string Prefix = "bwk-";
 
-    public CreatedKey Create(string team, IReadOnlyList<string> models, int? requestsPerMinute, int? tokensPerMinute)
+    private const string Columns = "k.id, k.team, k.models, k.rpm, k.tpm, k.created_ms, k.revoked_ms, k.budget_tokens_per_day, k.guard_policy, "
+        + "t.name, t.models, t.rpm, t.tpm, t.budget_tokens_per_day, t.guard_policy, t.created_ms";
+
+    private const string FromKeysAndTeams = " FROM virtual_keys k LEFT JOIN teams t ON t.name = k.team";
+
+    public CreatedKey Create(string team, IReadOnlyList<string> models, int? requestsPerMinute, int? tokensPerMinute, long? budgetTokensPerDay = null, string? guardPolicy = null)
     {
         var secret = Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        var key = new VirtualKey("key_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), team, models, requestsPerMinute, tokensPerMinute, time.GetUtcNow(), null);
+        var key = new VirtualKey("key_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), team, models, requestsPerMinute, tokensPerMinute, time.GetUtcNow(), null,
+            budgetTokensPerDay, guardPolicy);
         using var connection = database.Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO virtual_keys (id, key_hash, team, models, rpm, tpm, created_ms) VALUES ($id, $hash, $team, $models, $rpm, $tpm, $created)";
-        command.Parameters.AddWithValue("$id", key.Id);
+        command.CommandText = "INSERT INTO virtual_keys (id, key_hash, team, models, rpm, tpm, budget_tokens_per_day, guard_policy, created_ms) "
+            + "VALUES ($id, $hash, $team, $models, $rpm, $tpm, $budget, $policy, $created)";
         command.Parameters.AddWithValue("$hash", Hash(secret));
-        command.Parameters.AddWithValue("$team", team);
-        command.Parameters.AddWithValue("$models", string.Join(',', models));
-        command.Parameters.AddWithValue("$rpm", (object?)requestsPerMinute ?? DBNull.Value);
-        command.Parameters.AddWithValue("$tpm", (object?)tokensPerMinute ?? DBNull.Value);
         command.Parameters.AddWithValue("$created", key.Created.ToUnixTimeMilliseconds());
+        AddSettings(command, key);
         command.ExecuteNonQuery();
         return new CreatedKey(key, secret);
     }
 
-    /// <summary>The active key whose secret was presented, or null. The stored hash is compared in constant time.</summary>
+    /// <summary>
+    /// The active key whose secret was presented, or null. The lookup goes through the unique index on the hash; the
+    /// stored hash is then compared in constant time. Timing can reveal at most how a SHA-256 of the guess compares
+    /// with stored hashes, which says nothing about any key's secret (finding a preimage is the hard part).
+    /// </summary>
     public VirtualKey? Find(string presented)
     {
         if (!presented.StartsWith(Prefix, StringComparison.Ordinal) || presented.Length > 128) return null;
         var hash = Hash(presented);
         using var connection = database.Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, team, models, rpm, tpm, created_ms, revoked_ms, key_hash FROM virtual_keys WHERE key_hash = $hash AND revoked_ms IS NULL";
+        command.CommandText = "SELECT " + Columns + ", k.key_hash" + FromKeysAndTeams + " WHERE k.key_hash = $hash AND k.revoked_ms IS NULL";
         command.Parameters.AddWithValue("$hash", hash);
         using var reader = command.ExecuteReader();
         if (!reader.Read()) return null;
-        var stored = (byte[])reader.GetValue(7);
+        var stored = (byte[])reader.GetValue(16);
         return CryptographicOperations.FixedTimeEquals(stored, hash) ? Read(reader) : null;
+    }
+
+    /// <summary>A key by id, revoked or not, or null.</summary>
+    public VirtualKey? Get(string id)
+    {
+        using var connection = database.Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT " + Columns + FromKeysAndTeams + " WHERE k.id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
     }
 
     public IReadOnlyList<VirtualKey> List(bool includeRevoked = false)
     {
         using var connection = database.Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, team, models, rpm, tpm, created_ms, revoked_ms FROM virtual_keys"
-            + (includeRevoked ? "" : " WHERE revoked_ms IS NULL") + " ORDER BY created_ms, id";
+        command.CommandText = "SELECT " + Columns + FromKeysAndTeams + (includeRevoked ? "" : " WHERE k.revoked_ms IS NULL") + " ORDER BY k.created_ms, k.id";
         using var reader = command.ExecuteReader();
         var keys = new List<VirtualKey>();
         while (reader.Read()) keys.Add(Read(reader));
         return keys;
+    }
+
+    /// <summary>Stores an active key's team, models, limits and guard policy (as <paramref name="key"/> has them); false when no active key has its id.</summary>
+    public bool Update(VirtualKey key)
+    {
+        using var connection = database.Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE virtual_keys SET team = $team, models = $models, rpm = $rpm, tpm = $tpm, budget_tokens_per_day = $budget, guard_policy = $policy "
+            + "WHERE id = $id AND revoked_ms IS NULL";
+        AddSettings(command, key);
+        return command.ExecuteNonQuery() == 1;
     }
 
     /// <summary>Revokes a key by id; false when no active key has that id.</summary>
@@ -70,14 +99,28 @@ public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
         return command.ExecuteNonQuery() == 1;
     }
 
+    private static void AddSettings(SqliteCommand command, VirtualKey key)
+    {
+        command.Parameters.AddWithValue("$id", key.Id);
+        command.Parameters.AddWithValue("$team", key.Team);
+        command.Parameters.AddWithValue("$models", string.Join(',', key.Models));
+        command.Parameters.AddWithValue("$rpm", (object?)key.RequestsPerMinute ?? DBNull.Value);
+        command.Parameters.AddWithValue("$tpm", (object?)key.TokensPerMinute ?? DBNull.Value);
+        command.Parameters.AddWithValue("$budget", (object?)key.BudgetTokensPerDay ?? DBNull.Value);
+        command.Parameters.AddWithValue("$policy", (object?)key.GuardPolicy ?? DBNull.Value);
+    }
+
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
     private static VirtualKey Read(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
-        reader.GetString(2).Split(',', StringSplitOptions.RemoveEmptyEntries),
+        TeamStore.SplitModels(reader.GetString(2)),
         reader.IsDBNull(3) ? null : reader.GetInt32(3),
         reader.IsDBNull(4) ? null : reader.GetInt32(4),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-        reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)));
+        reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+        reader.IsDBNull(7) ? null : reader.GetInt64(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.IsDBNull(9) ? null : TeamStore.Read(reader, 9));
 }

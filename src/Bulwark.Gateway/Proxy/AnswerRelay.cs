@@ -15,7 +15,7 @@ namespace Bulwark.Gateway.Proxy;
 /// context) and, when allowed, gets its placeholders restored; tool-call arguments get their placeholders restored.
 /// A Block withholds the whole answer.
 /// </summary>
-public sealed class AnswerRelay(GatewayGuards guards, GatewayOptions options)
+public sealed class AnswerRelay(GatewayOptions options)
 {
     private const long MaxAnswerBytes = 64L * 1024 * 1024;
 
@@ -55,9 +55,9 @@ public sealed class AnswerRelay(GatewayGuards guards, GatewayOptions options)
     }
 
     /// <summary>A whole answer text through the output guards: what the client may see (placeholders restored), or the blocking verdict.</summary>
-    internal (string? Text, Verdict? Blocked) GuardWhole(string text, GuardedRequest request, RequestAudit audit, CancellationToken cancellationToken)
+    internal static (string? Text, Verdict? Blocked) GuardWhole(string text, GuardedRequest request, RequestAudit audit, CancellationToken cancellationToken)
     {
-        var verdict = guards.Check(GuardStage.Output, text, request.OutputContext, cancellationToken);
+        var verdict = request.Guards.Check(GuardStage.Output, text, request.OutputContext, cancellationToken);
         audit.Guards.Add(verdict);
         if (verdict.IsBlocked) return (null, verdict);
         return (request.Pseudonymizer?.Restore(verdict.Text!) ?? verdict.Text!, null);

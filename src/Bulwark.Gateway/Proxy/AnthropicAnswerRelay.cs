@@ -12,7 +12,7 @@ namespace Bulwark.Gateway.Proxy;
 /// the output pipeline (<see cref="AnthropicContentGuard"/>: text, thinking, tool inputs) and gets its placeholders
 /// restored. A Block withholds the whole answer (400, Anthropic's error shape, the rule named).
 /// </summary>
-public sealed class AnthropicAnswerRelay(GatewayGuards guards, GatewayOptions options)
+public sealed class AnthropicAnswerRelay(GatewayOptions options)
 {
     private const long MaxAnswerBytes = 64L * 1024 * 1024;
 
@@ -29,7 +29,7 @@ public sealed class AnthropicAnswerRelay(GatewayGuards guards, GatewayOptions op
         }
         new AnthropicUsage().Take(audit, answer["usage"]);
 
-        var guard = new AnthropicContentGuard(guards, request, audit.Guards, context.RequestAborted);
+        var guard = new AnthropicContentGuard(request, audit.Guards, context.RequestAborted);
         foreach (var block in content.OfType<JsonObject>())
         {
             if (guard.Apply(block)) continue;

@@ -10,7 +10,7 @@ namespace Bulwark.Gateway.Proxy;
 /// string value of a <c>tool_use</c> / <c>server_tool_use</c> block's <c>input</c> (guarding values, not the serialised
 /// JSON, so a redaction can never break the JSON). Allowed text gets its placeholders restored; the first Block stops.
 /// </summary>
-internal sealed class AnthropicContentGuard(GatewayGuards guards, GuardedRequest request, GuardFindings findings, CancellationToken cancellationToken)
+internal sealed class AnthropicContentGuard(GuardedRequest request, GuardFindings findings, CancellationToken cancellationToken)
 {
     public Verdict? Blocked { get; private set; }
 
@@ -62,7 +62,7 @@ internal sealed class AnthropicContentGuard(GatewayGuards guards, GuardedRequest
     /// <summary>The text to release (redacted, placeholders restored), or null when a guard blocked it.</summary>
     private string? Guard(string text)
     {
-        var verdict = guards.Check(GuardStage.Output, text, request.OutputContext, cancellationToken);
+        var verdict = request.Guards.Check(GuardStage.Output, text, request.OutputContext, cancellationToken);
         findings.Add(verdict);
         if (verdict.IsBlocked)
         {

@@ -25,8 +25,8 @@ public sealed class AnthropicMessagesEndpoint(AnthropicRequestGuard requestGuard
     public (string Code, string Message)? Refuse(UpstreamOptions upstream, string model) => upstream.Kind == UpstreamKind.Anthropic ? null
         : ("model_not_anthropic", $"The model '{model}' is served by the upstream '{upstream.Name}' of kind {GatewayConfigLoader.KindName(upstream.Kind)}, which does not speak Anthropic's Messages API; call /v1/chat/completions for it, or route it to an upstream of kind anthropic.");
 
-    public GuardedRequest Guard(JsonObject body, GuardFindings findings, CancellationToken cancellationToken) =>
-        requestGuard.Apply(body, (JsonArray)body["messages"]!, findings, cancellationToken);
+    public GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken) =>
+        requestGuard.Apply(body, (JsonArray)body["messages"]!, guards, findings, cancellationToken);
 
     public void PrepareUpstreamBody(JsonObject body, bool stream)
     {

@@ -12,9 +12,9 @@ namespace Bulwark.Gateway.Proxy;
 /// placeholders when pseudonymisation is on; a fresh canary planted in <c>system</c>. The system prompt and earlier
 /// assistant turns are the application's own and are not judged.
 /// </summary>
-public sealed class AnthropicRequestGuard(GatewayGuards guards)
+public sealed class AnthropicRequestGuard
 {
-    public GuardedRequest Apply(JsonObject body, JsonArray messages, GuardFindings findings, CancellationToken cancellationToken)
+    public GuardedRequest Apply(JsonObject body, JsonArray messages, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken)
     {
         var pseudonymizer = guards.CreatePseudonymizer();
         string? lastUser = null;
@@ -31,12 +31,12 @@ public sealed class AnthropicRequestGuard(GatewayGuards guards)
                 }
                 var verdict = guards.Check(stage, text, cancellationToken: cancellationToken);
                 findings.Add(verdict);
-                if (verdict.IsBlocked) return new GuardedRequest(verdict, stage, GuardContext.Empty, pseudonymizer, text);
+                if (verdict.IsBlocked) return new GuardedRequest(verdict, stage, GuardContext.Empty, pseudonymizer, text, guards);
                 slot.Set(verdict.Text!);
                 if (stage == GuardStage.Input) lastUser = verdict.Text;
             }
         }
-        return new GuardedRequest(null, GuardStage.Input, PlantCanary(body), pseudonymizer, lastUser);
+        return new GuardedRequest(null, GuardStage.Input, PlantCanary(body, guards), pseudonymizer, lastUser, guards);
     }
 
     /// <summary>
@@ -86,7 +86,7 @@ public sealed class AnthropicRequestGuard(GatewayGuards guards)
     /// Plants the canary at the end of <c>system</c> (a string, or a new last text block, which leaves any prompt-cache
     /// breakpoint on earlier blocks valid) and returns the output guards' context.
     /// </summary>
-    private GuardContext PlantCanary(JsonObject body)
+    private static GuardContext PlantCanary(JsonObject body, GatewayGuards guards)
     {
         var system = body["system"];
         var systemText = system is JsonArray ? string.Join("\n\n", TextBlocks(body, "system").Select(s => s.Get())) : system.AsString();

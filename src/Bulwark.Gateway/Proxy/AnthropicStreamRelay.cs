@@ -16,7 +16,7 @@ namespace Bulwark.Gateway.Proxy;
 /// value (<see cref="AnthropicContentGuard"/>) and sent as one fragment. A Block, an upstream error or a broken stream
 /// ends it with one <c>event: error</c>. Events and deltas the gateway cannot guard end it too: never a silent bypass.
 /// </summary>
-public sealed class AnthropicStreamRelay(GatewayGuards guards, GatewayOptions options)
+public sealed class AnthropicStreamRelay(GatewayOptions options)
 {
     /// <summary>A tool call's input is held whole until its block stops; this bounds what one may hold.</summary>
     private const int MaxToolInputChars = 1024 * 1024;
@@ -32,8 +32,8 @@ public sealed class AnthropicStreamRelay(GatewayGuards guards, GatewayOptions op
         context.Response.Headers.CacheControl = "no-cache";
         context.Response.Headers["X-Accel-Buffering"] = "no"; // proxies in front must not buffer the stream
 
-        var stream = new MessageStream(context, audit, upstream, new AnthropicContentGuard(guards, request, audit.Guards, context.RequestAborted),
-            () => new ChoiceRelay(guards.Pipelines.Output, request.OutputContext, request.Pseudonymizer, options.Guards.StreamHoldBack));
+        var stream = new MessageStream(context, audit, upstream, new AnthropicContentGuard(request, audit.Guards, context.RequestAborted),
+            () => new ChoiceRelay(request.Guards.Pipelines.Output, request.OutputContext, request.Pseudonymizer, options.Guards.StreamHoldBack));
         var reader = new SseReader(body);
         try
         {

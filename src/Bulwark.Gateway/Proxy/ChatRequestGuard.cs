@@ -11,9 +11,9 @@ namespace Bulwark.Gateway.Proxy;
 /// pseudonymisation is on, and a fresh canary planted in the system message. System and earlier assistant messages
 /// are the application's own and are not judged.
 /// </summary>
-public sealed class ChatRequestGuard(GatewayGuards guards)
+public sealed class ChatRequestGuard
 {
-    public GuardedRequest Apply(JsonArray messages, GuardFindings findings, CancellationToken cancellationToken)
+    public GuardedRequest Apply(JsonArray messages, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken)
     {
         var pass = new RequestTextGuard(guards, findings, cancellationToken);
         foreach (var message in messages.OfType<JsonObject>())
@@ -31,10 +31,10 @@ public sealed class ChatRequestGuard(GatewayGuards guards)
                 part.Set(text);
             }
         }
-        return pass.Result(PlantCanary(messages));
+        return pass.Result(PlantCanary(messages, guards));
     }
 
-    private GuardContext PlantCanary(JsonArray messages)
+    private static GuardContext PlantCanary(JsonArray messages, GatewayGuards guards)
     {
         var system = messages.OfType<JsonObject>().FirstOrDefault(m => m["role"].AsString() is "system" or "developer");
         var systemText = system is null ? null : string.Concat(JsonTextSlot.ContentOf(system).Select(p => p.Get()));

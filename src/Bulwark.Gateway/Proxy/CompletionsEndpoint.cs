@@ -13,7 +13,7 @@ namespace Bulwark.Gateway.Proxy;
 /// streamed. No canary: a raw completion has no system prompt to plant it in, and text added to the prompt would
 /// change what the model continues.
 /// </summary>
-public sealed class CompletionsEndpoint(GatewayGuards guards, AnswerRelay answers, StreamingChoicesRelay streams) : IGuardedApi
+public sealed class CompletionsEndpoint(AnswerRelay answers, StreamingChoicesRelay streams) : IGuardedApi
 {
     public string Operation => "completions";
 
@@ -22,7 +22,7 @@ public sealed class CompletionsEndpoint(GatewayGuards guards, AnswerRelay answer
     public (string Code, string Message)? Invalid(JsonObject body) =>
         TextInput.Invalid(body, "prompt") ?? (body["suffix"] is null || body["suffix"].AsString() is not null ? null : ("invalid_suffix", "'suffix' must be a string."));
 
-    public GuardedRequest Guard(JsonObject body, GuardFindings findings, CancellationToken cancellationToken)
+    public GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken)
     {
         var pass = new RequestTextGuard(guards, findings, cancellationToken);
         if (TextInput.Guard(body, "prompt", pass, GuardStage.Input) && body["suffix"].AsString() is not null) TextInput.Guard(body, "suffix", pass, GuardStage.Input);

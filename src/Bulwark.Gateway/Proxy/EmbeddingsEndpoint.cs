@@ -13,7 +13,7 @@ namespace Bulwark.Gateway.Proxy;
 /// cannot be restored, so with pseudonymisation on the provider embeds the placeholder: secrets and PII are masked
 /// upstream, never restored.
 /// </summary>
-public sealed class EmbeddingsEndpoint(GatewayGuards guards, AnswerRelay answers) : IGuardedApi
+public sealed class EmbeddingsEndpoint(AnswerRelay answers) : IGuardedApi
 {
     public string Operation => "embeddings";
 
@@ -21,7 +21,7 @@ public sealed class EmbeddingsEndpoint(GatewayGuards guards, AnswerRelay answers
 
     public (string Code, string Message)? Invalid(JsonObject body) => TextInput.Invalid(body, "input");
 
-    public GuardedRequest Guard(JsonObject body, GuardFindings findings, CancellationToken cancellationToken)
+    public GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken)
     {
         var pass = new RequestTextGuard(guards, findings, cancellationToken);
         TextInput.Guard(body, "input", pass, GuardStage.Input);

@@ -12,10 +12,10 @@ namespace Bulwark.Gateway.Proxy;
 /// <summary>
 /// The steps every guarded API shares (OpenAI's and Anthropic's): read and check the body, route the model (and the key's allow-list),
 /// run the API's input and document guards (block → 400 naming the rule, nothing sent upstream), forward the guarded
-/// body through YARP, let the API relay the answer through the output guards, and charge the tokens it used to the
-/// key. What differs per API comes from its <see cref="IGuardedApi"/>.
+/// body through YARP, let the API relay the answer through the output guards, and record the tokens it used (which
+/// <see cref="Http.KeyAuthenticationMiddleware"/> charges to the key and its team). What differs per API comes from its <see cref="IGuardedApi"/>.
 /// </summary>
-public sealed class GuardedApiProxy(GatewayOptions options, GatewayGuards guards, UpstreamForwarder forwarder, KeyRateLimiter limiter)
+public sealed class GuardedApiProxy(GatewayOptions options, GuardPolicies policies, UpstreamForwarder forwarder)
 {
     public async Task HandleAsync(HttpContext context, IGuardedApi api)
     {
@@ -39,8 +39,9 @@ public sealed class GuardedApiProxy(GatewayOptions options, GatewayGuards guards
         var stream = api.CanStream && body["stream"].AsBool() == true;
         audit.Stream = stream;
 
-        var guarded = api.Guard(body, audit.Guards, context.RequestAborted);
-        audit.Excerpt = Excerpt(options.PromptExcerpt, guarded.LastUserText);
+        var guards = policies.For(audit.Key, route);
+        var guarded = api.Guard(body, guards, audit.Guards, context.RequestAborted);
+        audit.Excerpt = Excerpt(guards, options.PromptExcerpt, guarded.LastUserText);
         if (guarded.BlockedBy is { } verdict)
         {
             var (rule, reason) = GuardFindings.BlockReason(verdict);
@@ -53,7 +54,6 @@ public sealed class GuardedApiProxy(GatewayOptions options, GatewayGuards guards
         api.PrepareUpstreamBody(body, stream);
         await forwarder.ForwardAsync(context, upstream, api.Operation, route.UpstreamModel, GatewayJson.Bytes(body),
             response => api.RelayAsync(context, response, upstream, guarded, stream)).ConfigureAwait(false);
-        if (audit.Key is { } key && audit.TotalTokens is { } tokens) limiter.ChargeTokens(key.Id, key.TokensPerMinute, tokens);
     }
 
     /// <summary>The route and upstream for the body's model, or null after writing the error (missing, unknown, not allowed).</summary>
@@ -88,7 +88,7 @@ public sealed class GuardedApiProxy(GatewayOptions options, GatewayGuards guards
     }
 
     /// <summary>The excerpt audit.prompt-excerpt asks for, of the prompt as sent upstream.</summary>
-    private string? Excerpt(PromptExcerptMode mode, string? text) => text is null ? null : mode switch
+    private static string? Excerpt(GatewayGuards guards, PromptExcerptMode mode, string? text) => text is null ? null : mode switch
     {
         PromptExcerptMode.Hashed => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))),
         PromptExcerptMode.Redacted => Truncate(guards.Scrub(text), 200),

@@ -23,8 +23,8 @@ public interface IGuardedApi
     /// <summary>Null when this upstream can serve the API; otherwise the 400 error's code and message.</summary>
     (string Code, string Message)? Refuse(UpstreamOptions upstream, string model) => null;
 
-    /// <summary>Runs the request's texts through the input and documents guards, rewriting the body in place.</summary>
-    GuardedRequest Guard(JsonObject body, GuardFindings findings, CancellationToken cancellationToken);
+    /// <summary>Runs the request's texts through the input and documents guards of the request's policy (<see cref="GuardPolicies.For"/>), rewriting the body in place.</summary>
+    GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken);
 
     /// <summary>Last changes to the guarded body before it goes upstream (e.g. ask a stream for its usage).</summary>
     void PrepareUpstreamBody(JsonObject body, bool stream);

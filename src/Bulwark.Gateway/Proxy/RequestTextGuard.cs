@@ -43,5 +43,5 @@ internal sealed class RequestTextGuard(GatewayGuards guards, GuardFindings findi
 
     /// <summary>The outcome: blocked, or allowed with the answer's guard context.</summary>
     public GuardedRequest Result(GuardContext outputContext) =>
-        BlockedBy is { } verdict ? new GuardedRequest(verdict, BlockedStage, GuardContext.Empty, Pseudonymizer, LastUserText) : new GuardedRequest(null, GuardStage.Input, outputContext, Pseudonymizer, LastUserText);
+        BlockedBy is { } verdict ? new GuardedRequest(verdict, BlockedStage, GuardContext.Empty, Pseudonymizer, LastUserText, guards) : new GuardedRequest(null, GuardStage.Input, outputContext, Pseudonymizer, LastUserText, guards);
 }

@@ -25,8 +25,8 @@ public sealed class ResponsesEndpoint(ResponsesRequestGuard requestGuard, Answer
         _ => ("invalid_input", "'input' must be a string or an array of input items."),
     };
 
-    public GuardedRequest Guard(JsonObject body, GuardFindings findings, CancellationToken cancellationToken) =>
-        requestGuard.Apply(body, findings, cancellationToken);
+    public GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken) =>
+        requestGuard.Apply(body, guards, findings, cancellationToken);
 
     public void PrepareUpstreamBody(JsonObject body, bool stream)
     {

@@ -12,9 +12,9 @@ namespace Bulwark.Gateway.Proxy;
 /// swapped for placeholders when pseudonymisation is on; a fresh canary planted in <c>instructions</c>. System,
 /// developer and earlier assistant items are the application's own and are not judged.
 /// </summary>
-public sealed class ResponsesRequestGuard(GatewayGuards guards)
+public sealed class ResponsesRequestGuard
 {
-    public GuardedRequest Apply(JsonObject body, GuardFindings findings, CancellationToken cancellationToken)
+    public GuardedRequest Apply(JsonObject body, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken)
     {
         var pass = new RequestTextGuard(guards, findings, cancellationToken);
         foreach (var (stage, slot) in Texts(body).ToList())
@@ -22,7 +22,7 @@ public sealed class ResponsesRequestGuard(GatewayGuards guards)
             if (pass.Check(stage, slot.Get()) is not { } text) return pass.Result(GuardContext.Empty);
             slot.Set(text);
         }
-        return pass.Result(PlantCanary(body));
+        return pass.Result(PlantCanary(body, guards));
     }
 
     /// <summary>Every text of the request a guard reads, with the pipeline it goes to.</summary>
@@ -57,7 +57,7 @@ public sealed class ResponsesRequestGuard(GatewayGuards guards)
         }
     }
 
-    private GuardContext PlantCanary(JsonObject body)
+    private static GuardContext PlantCanary(JsonObject body, GatewayGuards guards)
     {
         var instructions = body["instructions"].AsString();
         var systemMessages = (body["input"] as JsonArray ?? []).OfType<JsonObject>().Where(m => m["role"].AsString() is "system" or "developer")

@@ -15,7 +15,7 @@ namespace Bulwark.Gateway.Proxy;
 /// in the upstream's chunk envelope. A Block ends the stream with an OpenAI-style error event and <c>[DONE]</c>; so
 /// does an upstream that breaks off. Text is never passed unguarded.
 /// </summary>
-public sealed class StreamingChoicesRelay(GatewayGuards guards, GatewayOptions options)
+public sealed class StreamingChoicesRelay(GatewayOptions options)
 {
     internal async Task WriteAsync(HttpContext context, HttpResponseMessage response, UpstreamOptions upstream, GuardedRequest request, ChoiceStreamFormat format)
     {
@@ -24,7 +24,7 @@ public sealed class StreamingChoicesRelay(GatewayGuards guards, GatewayOptions o
         if (body is null) return;
         SseWriter.Start(context);
 
-        var stream = new StreamState(guards, request, options.Guards.StreamHoldBack, format);
+        var stream = new StreamState(request, options.Guards.StreamHoldBack, format);
         var reader = new SseReader(body);
         string? data;
         try
@@ -135,7 +135,7 @@ public sealed class StreamingChoicesRelay(GatewayGuards guards, GatewayOptions o
     }
 
     /// <summary>The choices of one stream and the last chunk's envelope (id, model, created) for chunks the gateway adds.</summary>
-    private sealed class StreamState(GatewayGuards guards, GuardedRequest request, int holdBack, ChoiceStreamFormat format)
+    private sealed class StreamState(GuardedRequest request, int holdBack, ChoiceStreamFormat format)
     {
         private readonly SortedDictionary<int, ChoiceRelay> _choices = [];
         private JsonObject _envelope = new() { ["object"] = format.ChunkObject };
@@ -145,7 +145,7 @@ public sealed class StreamingChoicesRelay(GatewayGuards guards, GatewayOptions o
         public ChoiceRelay Choice(int index)
         {
             if (!_choices.TryGetValue(index, out var relay))
-                _choices[index] = relay = new ChoiceRelay(guards.Pipelines.Output, request.OutputContext, request.Pseudonymizer, holdBack);
+                _choices[index] = relay = new ChoiceRelay(request.Guards.Pipelines.Output, request.OutputContext, request.Pseudonymizer, holdBack);
             return relay;
         }
 

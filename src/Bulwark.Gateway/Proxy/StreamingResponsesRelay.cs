@@ -18,7 +18,7 @@ namespace Bulwark.Gateway.Proxy;
 /// the stream with an <c>error</c> event; the stream is complete only with <c>response.completed</c> (or
 /// <c>.incomplete</c>, <c>.failed</c>).
 /// </summary>
-public sealed class StreamingResponsesRelay(GatewayGuards guards, GatewayOptions options, AnswerRelay answers)
+public sealed class StreamingResponsesRelay(GatewayOptions options)
 {
     internal async Task WriteAsync(HttpContext context, HttpResponseMessage response, UpstreamOptions upstream, GuardedRequest request)
     {
@@ -26,7 +26,7 @@ public sealed class StreamingResponsesRelay(GatewayGuards guards, GatewayOptions
         if (body is null) return;
         SseWriter.Start(context);
 
-        var stream = new ResponseEventStream(context, guards, answers, request, options.Guards.StreamHoldBack);
+        var stream = new ResponseEventStream(context, request, options.Guards.StreamHoldBack);
         var reader = new SseReader(body);
         try
         {
@@ -56,7 +56,7 @@ public sealed class StreamingResponsesRelay(GatewayGuards guards, GatewayOptions
     }
 
     /// <summary>One stream's text parts, argument restorers and event numbering, and how each kind of event is relayed.</summary>
-    private sealed class ResponseEventStream(HttpContext context, GatewayGuards guards, AnswerRelay answers, GuardedRequest request, int holdBack)
+    private sealed class ResponseEventStream(HttpContext context, GuardedRequest request, int holdBack)
     {
         private readonly RequestAudit _audit = RequestAudit.For(context);
         private readonly Dictionary<TextPartKey, TextPart> _parts = [];
@@ -166,7 +166,7 @@ public sealed class StreamingResponsesRelay(GatewayGuards guards, GatewayOptions
                 return true;
             }
             if (owner[field].AsString() is not { } whole) return true;
-            var (text, blocked) = answers.GuardWhole(whole, request, _audit, context.RequestAborted);
+            var (text, blocked) = AnswerRelay.GuardWhole(whole, request, _audit, context.RequestAborted);
             if (blocked is not null)
             {
                 await EndWithBlockAsync(blocked).ConfigureAwait(false);
@@ -231,7 +231,7 @@ public sealed class StreamingResponsesRelay(GatewayGuards guards, GatewayOptions
         {
             var key = Key(evt, type);
             if (!_parts.TryGetValue(key, out var part))
-                _parts[key] = part = new TextPart(new ChoiceRelay(guards.Pipelines.Output, request.OutputContext, request.Pseudonymizer, holdBack), evt);
+                _parts[key] = part = new TextPart(new ChoiceRelay(request.Guards.Pipelines.Output, request.OutputContext, request.Pseudonymizer, holdBack), evt);
             return part;
         }
 
