@@ -21,7 +21,8 @@ namespace Bulwark.Samples.MockUpstream;
 /// <item><c>[cut]</c> (streaming) stops the stream halfway without <c>[DONE]</c>.</item>
 /// </list>
 /// Streams send the answer in 4-character chunks, so tokens and placeholders arrive split. Every request body is kept
-/// in <see cref="Received"/> so tests can assert what reached the "model".
+/// in <see cref="Received"/> so tests can assert what reached the "model" (unless started with
+/// <c>keepRequests: false</c>, as load runs do: a queue of every body would grow without bound).
 /// </summary>
 public sealed class MockUpstreamServer : IAsyncDisposable
 {
@@ -31,8 +32,13 @@ public sealed class MockUpstreamServer : IAsyncDisposable
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly WebApplication _app;
+    private readonly bool _keepRequests;
 
-    private MockUpstreamServer(WebApplication app) => _app = app;
+    private MockUpstreamServer(WebApplication app, bool keepRequests)
+    {
+        _app = app;
+        _keepRequests = keepRequests;
+    }
 
     public ConcurrentQueue<JsonObject> Received { get; } = new();
 
@@ -41,13 +47,13 @@ public sealed class MockUpstreamServer : IAsyncDisposable
     /// <summary>The base URL an upstream config points at (ends in /v1).</summary>
     public string BaseUrl => _app.Urls.First() + "/v1";
 
-    public static async Task<MockUpstreamServer> StartAsync(string url = "http://127.0.0.1:0")
+    public static async Task<MockUpstreamServer> StartAsync(string url = "http://127.0.0.1:0", bool keepRequests = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var server = new MockUpstreamServer(app);
+        var server = new MockUpstreamServer(app, keepRequests);
         app.MapGet("/v1/models", () => Results.Json(new JsonObject { ["object"] = "list", ["data"] = new JsonArray(new JsonObject { ["id"] = ModelName, ["object"] = "model" }) }));
         app.MapPost("/v1/chat/completions", server.ChatAsync);
         await app.StartAsync().ConfigureAwait(false);
@@ -61,8 +67,11 @@ public sealed class MockUpstreamServer : IAsyncDisposable
     private async Task ChatAsync(HttpContext context)
     {
         var request = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body).ConfigureAwait(false))!;
-        Received.Enqueue(request);
-        ReceivedAuthorization.Enqueue(context.Request.Headers.Authorization.ToString());
+        if (_keepRequests)
+        {
+            Received.Enqueue(request);
+            ReceivedAuthorization.Enqueue(context.Request.Headers.Authorization.ToString());
+        }
         var messages = request["messages"]!.AsArray().OfType<JsonObject>().ToList();
         var last = messages.Last();
         var said = Text(last);
