@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Bulwark.GatewayLoad;
 
@@ -18,13 +19,18 @@ public sealed record LoadReport(
         return new LoadReport(plan, measurements, summaries, IssueTargets.Added(summaries), IssueTargets.Judge(summaries));
     }
 
+    /// <summary>The measurements of an earlier run's JSON report.</summary>
+    public static IReadOnlyList<Measurement> ReadMeasurements(string path) =>
+        JsonNode.Parse(File.ReadAllText(path))!["measurements"].Deserialize<List<Measurement>>(LoadPlan.Json)
+            ?? throw new InvalidDataException($"{path}: no measurements");
+
     public void Write()
     {
         File.WriteAllText(Plan.OutJson, JsonSerializer.Serialize(new
         {
             run = Plan.Run,
             prompt = new { userCharacters = ChatPrompt.User.Length, bodyBytes = ChatPrompt.Body("demo", stream: false).Length },
-            plan = new { Plan.Rounds, Plan.WarmupSeconds, Plan.DurationSeconds, Plan.Phases, targets = Plan.Targets.Select(t => new { t.Name, t.Label, t.Url, t.Model }) },
+            plan = new { Plan.Rounds, Plan.PrimingSeconds, Plan.WarmupSeconds, Plan.DurationSeconds, Plan.Phases, targets = Plan.Targets.Select(t => new { t.Name, t.Label, t.Url, t.Model }) },
             verdicts = Verdicts,
             summaries = Summaries,
             addedLatency = AddedLatency,
@@ -68,9 +74,18 @@ public sealed record LoadReport(
             }
             md.AppendLine();
         }
-        var errors = Measurements.Where(m => m.FirstError is not null).Select(m => $"- {m.Target} / {m.Phase} / round {m.Round}: {m.FirstError}").Distinct().ToList();
-        if (errors.Count > 0) md.AppendLine("## First error per measurement").AppendLine().AppendLine(string.Join("\n", errors)).AppendLine();
+        var errors = Measurements.Where(m => m.FirstError is not null)
+            .GroupBy(m => (m.Target, m.Phase, Error: OneLine(m.FirstError!)))
+            .Select(g => $"- {Label(g.Key.Target)}, {g.Key.Phase}, {g.Count()} of {Plan.Rounds} rounds: `{g.Key.Error}`").ToList();
+        if (errors.Count > 0) md.AppendLine("## Errors (the first of each measurement)").AppendLine().AppendLine(string.Join("\n", errors)).AppendLine();
         return md.ToString();
+    }
+
+    /// <summary>An error body on one line, its stream events joined, short enough for a list item.</summary>
+    private static string OneLine(string error)
+    {
+        var line = string.Join(" ", error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Replace('`', '\'');
+        return line.Length <= 400 ? line : line[..400] + "…";
     }
 
     private string Label(string target) => Plan.Targets.FirstOrDefault(t => t.Name == target)?.Label ?? target;

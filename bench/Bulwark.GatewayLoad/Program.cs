@@ -2,12 +2,18 @@ using System.Globalization;
 using Bulwark.GatewayLoad;
 
 // Bulwark.GatewayLoad PLAN.json: runs the plan bench/gateway-load.sh wrote and writes its JSON and Markdown reports.
-if (args.Length != 1)
+// Bulwark.GatewayLoad PLAN.json --from RESULTS.json: writes the reports again from a run's measurements, without load.
+if (args is not ([_] or [_, "--from", _]))
 {
-    Console.Error.WriteLine("usage: Bulwark.GatewayLoad PLAN.json   (written by bench/gateway-load.sh)");
+    Console.Error.WriteLine("usage: Bulwark.GatewayLoad PLAN.json [--from RESULTS.json]   (the plan is written by bench/gateway-load.sh)");
     return 2;
 }
 var plan = LoadPlan.Read(args[0]);
+if (args is [_, _, var earlier])
+{
+    WriteReport(LoadReport.Of(plan, LoadReport.ReadMeasurements(earlier)));
+    return 0;
+}
 foreach (var phase in plan.Phases)
 {
     foreach (var target in plan.Targets)
@@ -34,7 +40,11 @@ for (var round = 1; round <= plan.Rounds; round++)
         }
     }
 }
-var report = LoadReport.Of(plan, measurements);
-report.Write();
-foreach (var v in report.Verdicts) Console.WriteLine($"{v.Status,-12} {v.Goal}: {v.Measured}");
+WriteReport(LoadReport.Of(plan, measurements));
 return 0;
+
+static void WriteReport(LoadReport report)
+{
+    report.Write();
+    foreach (var v in report.Verdicts) Console.WriteLine($"{v.Status,-12} {v.Goal}: {v.Measured}");
+}
