@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the solution and prints one closing line: "N passed, N failed[, N skipped]".
 # Works on a bare machine with the .NET 10 SDK: NuGet packages are restored on first use; nothing else is needed
-# (the evaluation tests read ../shared when it is there and are skipped with a message when it is not).
+# (the evaluation tests read ../shared when it is there and are skipped with a message when it is not; the openai
+# npm client test needs Node.js and npm, and is skipped with a message without them).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,14 @@ results=.test-results
 rm -rf "$results"
 mkdir -p "$results"
 configuration=${CONFIGURATION:-Release}
+
+# The openai npm client test drives the gateway with the package pinned in tests/clients/node/package-lock.json.
+if command -v npm >/dev/null 2>&1; then
+  npm ci --prefix tests/clients/node --no-audit --no-fund --loglevel=error \
+    || echo "test.sh: npm ci --prefix tests/clients/node failed: the openai npm client test will be skipped" >&2
+else
+  echo "test.sh: npm is not on PATH: the openai npm client test will be skipped" >&2
+fi
 
 dotnet build Bulwark.slnx -c "$configuration" -nologo -v quiet
 build=$?

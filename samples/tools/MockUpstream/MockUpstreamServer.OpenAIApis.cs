@@ -10,7 +10,7 @@ namespace Bulwark.Samples.MockUpstream;
 /// endpoint's markers: <c>[leak]</c>, <c>[repeat-system]</c> (the Responses API's <c>instructions</c>), <c>[tool]</c>
 /// (a Responses <c>function_call</c>), <c>[slow]</c>, <c>[fail]</c>, <c>[garbage]</c>, <c>[cut]</c>. Answers echo the
 /// prompt ("You said: …"; a tool output: "The tool said: …"); streams come in 4-character pieces; usage is reported
-/// in each API's own naming. Every body lands in <see cref="Received"/>.
+/// in each API's own naming. Every body lands in <see cref="Received"/> (unless load runs asked not to keep them).
 /// </summary>
 public sealed partial class MockUpstreamServer
 {
@@ -26,8 +26,11 @@ public sealed partial class MockUpstreamServer
     private async Task<JsonObject> ReceiveAsync(HttpContext context)
     {
         var request = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body).ConfigureAwait(false))!;
-        Received.Enqueue(request);
-        ReceivedAuthorization.Enqueue(context.Request.Headers.Authorization.ToString());
+        if (_keepRequests)
+        {
+            Received.Enqueue(request);
+            ReceivedAuthorization.Enqueue(context.Request.Headers.Authorization.ToString());
+        }
         return request;
     }
 

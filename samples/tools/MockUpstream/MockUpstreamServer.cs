@@ -22,8 +22,9 @@ namespace Bulwark.Samples.MockUpstream;
 /// <item><c>[cut]</c> (streaming) stops the stream halfway without <c>[DONE]</c>.</item>
 /// </list>
 /// Streams send the answer in 4-character chunks, so tokens and placeholders arrive split. Every request body is kept
-/// in <see cref="Received"/> so tests can assert what reached the "model". Anthropic's Messages API is served beside
-/// it with the same markers (<see cref="MockAnthropicMessages"/>).
+/// in <see cref="Received"/> so tests can assert what reached the "model" (unless started with
+/// <c>keepRequests: false</c>, as load runs do: a queue of every body would grow without bound). Anthropic's Messages
+/// API is served beside it with the same markers (<see cref="MockAnthropicMessages"/>).
 /// </summary>
 public sealed partial class MockUpstreamServer : IAsyncDisposable
 {
@@ -33,8 +34,13 @@ public sealed partial class MockUpstreamServer : IAsyncDisposable
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly WebApplication _app;
+    private readonly bool _keepRequests;
 
-    private MockUpstreamServer(WebApplication app) => _app = app;
+    private MockUpstreamServer(WebApplication app, bool keepRequests)
+    {
+        _app = app;
+        _keepRequests = keepRequests;
+    }
 
     public ConcurrentQueue<JsonObject> Received { get; } = new();
 
@@ -46,13 +52,13 @@ public sealed partial class MockUpstreamServer : IAsyncDisposable
     /// <summary>The base URL an upstream config points at (ends in /v1).</summary>
     public string BaseUrl => _app.Urls.First() + "/v1";
 
-    public static async Task<MockUpstreamServer> StartAsync(string url = "http://127.0.0.1:0")
+    public static async Task<MockUpstreamServer> StartAsync(string url = "http://127.0.0.1:0", bool keepRequests = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var server = new MockUpstreamServer(app);
+        var server = new MockUpstreamServer(app, keepRequests);
         app.MapGet("/v1/models", () => Results.Json(new JsonObject { ["object"] = "list", ["data"] = new JsonArray(new JsonObject { ["id"] = ModelName, ["object"] = "model" }) }));
         app.MapPost("/v1/chat/completions", server.ChatAsync);
         server.MapOpenAIApis(app);
@@ -67,9 +73,7 @@ public sealed partial class MockUpstreamServer : IAsyncDisposable
 
     private async Task ChatAsync(HttpContext context)
     {
-        var request = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body).ConfigureAwait(false))!;
-        Received.Enqueue(request);
-        ReceivedAuthorization.Enqueue(context.Request.Headers.Authorization.ToString());
+        var request = await ReceiveAsync(context).ConfigureAwait(false);
         var messages = request["messages"]!.AsArray().OfType<JsonObject>().ToList();
         var last = messages.Last();
         var said = Text(last);
