@@ -34,6 +34,13 @@ public sealed class StreamingOutputGuard
 
     public int HoldBack { get; }
 
+    /// <summary>
+    /// How far the pending text must run past the hold-back before the guards run again (an eighth of the hold-back).
+    /// Running them on every few-character chunk cost a whole pipeline run per token; releasing in steps costs one run
+    /// per step, and text is released at most this many characters later.
+    /// </summary>
+    public int ReleaseStep => Math.Max(1, HoldBack / 8);
+
     /// <summary>Everything redacted so far, in order (offsets are those of the window the guard read).</summary>
     public IReadOnlyList<GuardHit> Redacted => _redacted;
 
@@ -44,6 +51,8 @@ public sealed class StreamingOutputGuard
     public string Push(string chunk)
     {
         _pending.Append(chunk);
+        // Nothing could be released yet: a Block in the held-back text is still caught before any of it leaves.
+        if (Blocked is not null || _pending.Length < HoldBack + ReleaseStep) return "";
         return Release(final: false);
     }
 

@@ -82,13 +82,23 @@ public class GuardPipelineTests
     }
 
     [Fact]
-    public void A_guard_that_overruns_its_timeout_is_abandoned()
+    public void A_guard_that_overruns_its_timeout_on_a_long_text_is_abandoned()
     {
         var started = DateTime.UtcNow;
-        var verdict = new GuardPipeline([new GuardStep(Hangs, Timeout: TimeSpan.FromMilliseconds(50), OnFailure: FailureMode.Open)]).Run("text");
+        var text = new string('x', GuardPipeline.InlineChars + 1);
+        var verdict = new GuardPipeline([new GuardStep(Hangs, Timeout: TimeSpan.FromMilliseconds(50), OnFailure: FailureMode.Open)]).Run(text);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
         Assert.Equal(GuardAction.Allow, verdict.Action);
         Assert.Contains("timed out", verdict.Guards.Single().Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_short_text_is_checked_inline_on_the_calling_thread()
+    {
+        var thread = -1;
+        var guard = new ScriptedGuard("probe", (_, _) => { thread = Environment.CurrentManagedThreadId; return []; });
+        new GuardPipeline([new GuardStep(guard, Timeout: TimeSpan.FromSeconds(1))]).Run(new string('x', GuardPipeline.InlineChars));
+        Assert.Equal(Environment.CurrentManagedThreadId, thread);
     }
 
     [Fact]

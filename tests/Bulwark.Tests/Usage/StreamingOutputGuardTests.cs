@@ -85,4 +85,31 @@ public class StreamingOutputGuardTests
         Assert.NotNull(guard.Blocked);
         Assert.Equal(CanaryGuard.RuleId, guard.Blocked!.Hits.Single().RuleId);
     }
+
+    [Fact]
+    public void One_character_chunks_run_the_guards_once_per_release_step_not_once_per_chunk()
+    {
+        var counter = new CountingGuard();
+        var guard = new StreamingOutputGuard(new GuardPipeline([new GuardStep(counter)]), holdBack: 1024);
+        var released = new System.Text.StringBuilder();
+        foreach (var c in new string('a', 4096)) released.Append(guard.Push(c.ToString()));
+        released.Append(guard.Complete());
+
+        Assert.Equal(4096, released.Length);
+        // (4096 - 1024) / 128 release steps, plus the final run: nowhere near one run per character.
+        Assert.InRange(counter.Runs, 20, 30);
+    }
+
+    private sealed class CountingGuard : IGuard
+    {
+        public int Runs { get; private set; }
+
+        public string Name => "counting";
+
+        public IReadOnlyList<GuardHit> Inspect(string text, GuardContext context, CancellationToken cancellationToken)
+        {
+            Runs++;
+            return [];
+        }
+    }
 }

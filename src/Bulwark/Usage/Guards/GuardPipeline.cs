@@ -13,7 +13,8 @@ public enum FailureMode
 
 /// <summary>One guard in a pipeline with the policy that governs it.</summary>
 /// <param name="Action">What a hit does: Redact (spans replaced) or Block. A hit on the whole text cannot be redacted and blocks.</param>
-/// <param name="Timeout">Run the guard on the thread pool and give up after this long; null runs it inline, unbounded.</param>
+/// <param name="Timeout">On a text longer than <see cref="GuardPipeline.InlineChars"/>, run the guard on the thread pool and give
+/// up after this long; null runs it inline, unbounded.</param>
 /// <param name="LogOnly">Report the hits, enforce nothing: for trying a guard on live traffic first.</param>
 public sealed record GuardStep(IGuard Guard, GuardAction Action = GuardAction.Block, TimeSpan? Timeout = null, FailureMode OnFailure = FailureMode.Closed, bool LogOnly = false);
 
@@ -25,6 +26,13 @@ public sealed record GuardStep(IGuard Guard, GuardAction Action = GuardAction.Bl
 public sealed class GuardPipeline(IReadOnlyList<GuardStep> steps, bool logOnly = false)
 {
     public static readonly GuardPipeline Empty = new([]);
+
+    /// <summary>
+    /// Texts up to this long are checked inline, whatever the step's timeout: every guard is linear-time, so such a
+    /// text takes microseconds to a few milliseconds, less than the hop to another thread. Under load those hops
+    /// (a pool thread blocked waiting on another) starved the thread pool, and microsecond checks overran their budget.
+    /// </summary>
+    public const int InlineChars = 64 * 1024;
 
     public IReadOnlyList<GuardStep> Steps => steps;
 
@@ -39,6 +47,7 @@ public sealed class GuardPipeline(IReadOnlyList<GuardStep> steps, bool logOnly =
         var redactions = new List<GuardHit>();
         foreach (var step in steps)
         {
+            cancellationToken.ThrowIfCancellationRequested(); // the caller gave up: not a guard failure
             var outcome = RunStep(step, text, context, cancellationToken);
             outcomes.Add(outcome);
             if (!outcome.Enforced) continue;
@@ -62,7 +71,9 @@ public sealed class GuardPipeline(IReadOnlyList<GuardStep> steps, bool logOnly =
         string? error = null;
         try
         {
-            hits = step.Timeout is { } timeout ? InspectWithTimeout(step.Guard, text, context, timeout, cancellationToken) : step.Guard.Inspect(text, context, cancellationToken);
+            hits = step.Timeout is { } timeout && text.Length > InlineChars
+                ? InspectWithTimeout(step.Guard, text, context, timeout, cancellationToken)
+                : step.Guard.Inspect(text, context, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
