@@ -43,6 +43,7 @@ public sealed class GatewayMetrics
         {
             var verdict = new TagList { { GatewayTelemetry.Verdict, outcome.Verdict } };
             AddIfSet(ref verdict, GatewayTelemetry.RequestModel, outcome.Model);
+            AddIfSet(ref verdict, GatewayTelemetry.Team, outcome.Team);
             _verdicts.Add(1, verdict);
         }
         foreach (var rule in outcome.Rules) _ruleHits.Add(1, new TagList { { GatewayTelemetry.Rule, rule }, { GatewayTelemetry.Verdict, outcome.Verdict } });

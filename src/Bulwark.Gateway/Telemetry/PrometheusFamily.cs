@@ -18,7 +18,7 @@ internal abstract class PrometheusFamily(string name, string help)
 
     public string Name { get; } = name;
 
-    /// <summary>A family for counters and histograms; null for instruments this exporter does not serve (gauges).</summary>
+    /// <summary>A family for counters, up-down counters (as gauges) and histograms; null for observable instruments, which this exporter does not poll.</summary>
     public static PrometheusFamily? For(Instrument instrument)
     {
         var help = instrument.Description ?? instrument.Name;
@@ -26,6 +26,7 @@ internal abstract class PrometheusFamily(string name, string help)
         return instrument switch
         {
             Counter<long> or Counter<int> or Counter<double> => new CounterFamily(name + "_total", help),
+            UpDownCounter<long> or UpDownCounter<int> or UpDownCounter<double> => new GaugeFamily(name, help),
             Histogram<long> h => new HistogramFamily(name, help, h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray() ?? DefaultBuckets),
             Histogram<int> h => new HistogramFamily(name, help, h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray() ?? DefaultBuckets),
             Histogram<double> h => new HistogramFamily(name, help, h.Advice?.HistogramBucketBoundaries?.ToArray() ?? DefaultBuckets),
@@ -77,6 +78,24 @@ internal abstract class PrometheusFamily(string name, string help)
 
             public override void WriteTo(StringBuilder text, string name, string labels) =>
                 text.Append(name).Append(PrometheusText.Braced(labels)).Append(' ').Append(PrometheusText.Number(_total)).Append('\n');
+        }
+    }
+
+    /// <summary>An up-down counter's running sum (active requests, open connections).</summary>
+    private sealed class GaugeFamily(string name, string help) : PrometheusFamily(name, help)
+    {
+        protected override string Type => "gauge";
+
+        protected override Series NewSeries(string labels) => new GaugeSeries();
+
+        private sealed class GaugeSeries : Series
+        {
+            private double _value;
+
+            public override void Add(double value) => _value += value;
+
+            public override void WriteTo(StringBuilder text, string name, string labels) =>
+                text.Append(name).Append(PrometheusText.Braced(labels)).Append(' ').Append(PrometheusText.Number(_value)).Append('\n');
         }
     }
 

@@ -45,13 +45,16 @@ public static class TelemetrySetup
     public static void MapGatewayMetrics(this IEndpointRouteBuilder app, TelemetryOptions telemetry)
     {
         if (telemetry.PrometheusPath is not { } path) return;
+        // Created now, not at the first scrape: it counts only what it sees while listening.
+        _ = app.ServiceProvider.GetRequiredService<PrometheusExporter>();
         app.MapGet(path, (PrometheusExporter exporter) => Results.Text(exporter.Render(), PrometheusExporter.ContentType));
     }
 
     public static void UseGatewayFormat(this ILoggingBuilder logging, LogFormat format)
     {
-        // The host's "Request starting …" lines repeat the URL with its query string; the request log line replaces them.
-        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // One line per request (RequestTelemetry) replaces the framework's four; theirs repeat the URL with its query string.
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Yarp", LogLevel.Warning);
         if (format != LogFormat.Json) return;
         logging.ClearProviders();
         logging.AddJsonConsole(o =>
