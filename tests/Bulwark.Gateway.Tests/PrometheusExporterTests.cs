@@ -61,5 +61,18 @@ public sealed class PrometheusExporterTests : IDisposable
         Assert.Equal(["own_requests_total"], scrape.Types.Keys);
     }
 
+    [Fact]
+    public void Instruments_that_map_to_one_name_share_a_family()
+    {
+        using var exporter = new PrometheusExporter(Meters);
+        Meters.Create("First").CreateCounter<long>("shared.total.requests", "{request}").Add(1);
+        Meters.Create("Second").CreateCounter<long>("shared.total.requests", "{request}").Add(2);
+        Meters.Create("Third").CreateHistogram<double>("shared.total.requests_total").Record(1); // another kind under the same name
+
+        var scrape = PrometheusScrape.Parse(exporter.Render());
+        Assert.Equal("counter", scrape.Types["shared_total_requests_total"]);
+        Assert.Equal(3, scrape.Sum("shared_total_requests_total"));
+    }
+
     public void Dispose() => _services.Dispose();
 }

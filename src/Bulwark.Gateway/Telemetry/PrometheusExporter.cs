@@ -16,18 +16,19 @@ public sealed class PrometheusExporter : IDisposable
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<Instrument, PrometheusFamily> _families = new();
+    // By Prometheus name: two instruments that map to one name (the same meter created twice) share one family.
+    private readonly ConcurrentDictionary<string, PrometheusFamily> _families = new(StringComparer.Ordinal);
 
     /// <param name="meters">Only meters made by this factory are exported: the host's own, not another host's in the same process.</param>
     public PrometheusExporter(IMeterFactory meters)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (!ReferenceEquals(instrument.Meter.Scope, meters) || PrometheusFamily.For(instrument) is not { } family) return;
-            _families[instrument] = family;
-            listener.EnableMeasurementEvents(instrument, family);
+            if (!ReferenceEquals(instrument.Meter.Scope, meters) || PrometheusFamily.For(instrument) is not { } candidate) return;
+            var family = _families.GetOrAdd(candidate.Name, candidate);
+            // A name taken by another kind of instrument would make the scrape invalid: the later one is left out.
+            if (family.GetType() == candidate.GetType()) listener.EnableMeasurementEvents(instrument, family);
         };
-        _listener.MeasurementsCompleted = (instrument, _) => _families.TryRemove(instrument, out PrometheusFamily? _);
         _listener.SetMeasurementEventCallback<long>((_, value, tags, state) => ((PrometheusFamily)state!).Record(value, tags));
         _listener.SetMeasurementEventCallback<int>((_, value, tags, state) => ((PrometheusFamily)state!).Record(value, tags));
         _listener.SetMeasurementEventCallback<double>((_, value, tags, state) => ((PrometheusFamily)state!).Record(value, tags));
