@@ -41,8 +41,10 @@ public sealed class AuditEncryptionTests(EncryptedAuditFixture gateway) : IClass
 
         Assert.StartsWith($"aesgcm:v1:{gateway.Cipher.KeyId}:", record.Excerpt, StringComparison.Ordinal);
         Assert.True(gateway.Cipher.TryOpen(record, out var prompt));
-        var messages = JsonNode.Parse(prompt)!.AsArray();
-        // As the client sent it: its own system message without the canary, the token before pseudonymisation.
+        var body = JsonNode.Parse(prompt)!;
+        var messages = body["messages"]!.AsArray();
+        // The body as the client sent it: its model name, its own system message without the canary, the token before pseudonymisation.
+        Assert.Equal("demo", (string?)body["model"]);
         Assert.Equal("You are the deploy bot.", (string?)messages[0]!["content"]);
         Assert.Equal($"Deploy with {MockUpstreamServer.LeakedToken} please {marker}", (string?)messages[1]!["content"]);
 

@@ -136,6 +136,23 @@ public sealed class TelemetryTests(GatewayFixture gateway) : IClassFixture<Gatew
         }
     }
 
+    [Theory]
+    [InlineData("/v1/embeddings", "input", "embeddings demo")]
+    [InlineData("/v1/completions", "prompt", "text_completion demo")]
+    [InlineData("/v1/responses", "input", "chat demo")]
+    public async Task Every_API_names_its_span_by_its_GenAI_operation(string path, string field, string name)
+    {
+        var created = gateway.Keys.Create("ops", [], null, null);
+        using var client = gateway.Client(created.Secret);
+        using var spans = new SpanRecorder();
+        var response = await client.PostAsJsonAsync(path, new JsonObject { ["model"] = "demo", [field] = "Hello there" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var span = Assert.Single(await spans.WaitForAsync(s => (string?)s.GetTagItem("bulwark.key_id") == created.Key.Id, 1));
+        Assert.Equal(name, span.DisplayName);
+        Assert.Equal(name.Split(' ')[0], span.GetTagItem("gen_ai.operation.name"));
+        Assert.Equal(MockUpstreamServer.ModelName, span.GetTagItem("gen_ai.response.model"));
+    }
+
     [Fact]
     public async Task The_metrics_route_can_be_turned_off()
     {

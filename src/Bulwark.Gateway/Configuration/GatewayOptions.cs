@@ -32,7 +32,7 @@ public enum PromptExcerptMode
     Redacted,
 
     /// <summary>
-    /// The client's whole <c>messages</c> as received (before pseudonymisation or redaction), sealed with AES-256-GCM
+    /// The client's whole request body as received (before pseudonymisation or redaction), sealed with AES-256-GCM
     /// under <c>audit.encryption-key</c>: forensic recovery for whoever holds the key, ciphertext for everyone else.
     /// </summary>
     FullEncrypted,
