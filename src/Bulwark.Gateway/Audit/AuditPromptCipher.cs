@@ -28,9 +28,13 @@ public sealed class AuditPromptCipher
 
     private AuditPromptCipher(ReadOnlySpan<byte> master)
     {
-        _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, master.ToArray(), KeyBytes, info: "bulwark/audit/prompt/v1"u8.ToArray());
+        _key = new byte[KeyBytes];
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, master, _key, salt: [], info: "bulwark/audit/prompt/v1"u8);
         // Not secret: a hash of the master key under its own label tells readers which key sealed a record.
-        KeyId = Convert.ToHexStringLower(SHA256.HashData([.. "bulwark/audit/key-id/v1:"u8, .. master])[..8]);
+        using var fingerprint = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        fingerprint.AppendData("bulwark/audit/key-id/v1:"u8);
+        fingerprint.AppendData(master);
+        KeyId = Convert.ToHexStringLower(fingerprint.GetHashAndReset().AsSpan(0, 8));
     }
 
     /// <summary>The key's public fingerprint (16 hex digits), written into every excerpt it seals.</summary>
