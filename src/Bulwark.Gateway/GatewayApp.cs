@@ -7,6 +7,7 @@ using Bulwark.Gateway.Http;
 using Bulwark.Gateway.Keys;
 using Bulwark.Gateway.Proxy;
 using Bulwark.Gateway.Storage;
+using Bulwark.Gateway.Telemetry;
 using Bulwark.Kernel;
 using Bulwark.Kernel.RulePacks;
 using Microsoft.AspNetCore.Builder;
@@ -56,6 +57,7 @@ public static partial class GatewayApp
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.Limits.MaxBodyBytes + 1; // the body reader answers 413 itself
         });
+        builder.Logging.UseGatewayFormat(options.LogFormat);
         settings.Logging?.Invoke(builder.Logging);
 
         var services = builder.Services;
@@ -83,12 +85,14 @@ public static partial class GatewayApp
         services.AddSingleton<UpstreamForwarder>();
         AddApis(services);
         services.AddSingleton<ModelsEndpoint>();
+        services.AddGatewayTelemetry(options.Telemetry);
 
         var app = builder.Build();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), api => api.UseMiddleware<AuditMiddleware>().UseMiddleware<KeyAuthenticationMiddleware>());
 
         app.MapGet("/healthz", () => Results.Json(new JsonObject { ["status"] = "ok" }));
         app.MapGet("/readyz", (GatewayDatabase database) => Ready(database));
+        app.MapGatewayMetrics(options.Telemetry);
         app.MapGet("/v1/models", (HttpContext c, ModelsEndpoint endpoint) => endpoint.Handle(c));
         MapApis(app);
         app.MapAdminApi(options);

@@ -80,6 +80,7 @@ public sealed class AccessTests(GatewayFixture gateway) : IClassFixture<GatewayF
         await gateway.Http.PostAsJsonAsync("/v1/chat/completions", ChatCompletionTests.Chat("[fail]"));
         var wrongKey = gateway.Key.Secret[..^4] + "AAAA";
         var refused = await (await gateway.Client(wrongKey).GetAsync("/v1/models")).Content.ReadAsStringAsync();
+        var metrics = await gateway.Client(null).GetStringAsync("/metrics");
 
         var audit = await gateway.AuditAsync();
         var auditText = string.Join('\n', audit.Select(r => r.ToString()));
@@ -90,7 +91,7 @@ public sealed class AccessTests(GatewayFixture gateway) : IClassFixture<GatewayF
 
         foreach (var secret in new[] { gateway.Key.Secret, wrongKey, GatewayFixture.UpstreamKey, MockUpstreamServer.LeakedToken })
         {
-            foreach (var (where, text) in new[] { ("logs", logs), ("audit", auditText), ("database", database), ("error body", refused) })
+            foreach (var (where, text) in new[] { ("logs", logs), ("audit", auditText), ("database", database), ("error body", refused), ("metrics", metrics) })
             {
                 Assert.False(text.Contains(secret, StringComparison.Ordinal), $"a secret ({secret[..6]}…) appears in the {where}");
             }

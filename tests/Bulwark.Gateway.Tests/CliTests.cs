@@ -176,7 +176,7 @@ public sealed class CliTests : IDisposable
         throw new TimeoutException("bulwark gateway did not become healthy in 60 s");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

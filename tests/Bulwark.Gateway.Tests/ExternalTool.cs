@@ -22,6 +22,18 @@ internal static class ExternalTool
         return process;
     }
 
+    /// <summary>Starts <c>bulwark</c> without waiting, each line it prints going into <paramref name="lines"/>; the caller kills it.</summary>
+    public static Process StartBulwark(System.Collections.Concurrent.ConcurrentQueue<string> lines, params string[] args)
+    {
+        var process = new Process { StartInfo = Info("dotnet", [Path.Combine(AppContext.BaseDirectory, "bulwark.dll"), .. args]) };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     public static Outcome Run(string file, string[] args)
     {
         using var process = Process.Start(Info(file, args))!;

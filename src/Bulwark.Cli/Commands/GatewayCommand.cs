@@ -34,7 +34,7 @@ internal static class GatewayCommand
             await GatewayApp.RunAsync(parse.GetValue(serveConfig)!, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Clean;
         });
-        return [serve, Keys(stdout, rawStdout, stderr), TeamsCommand.Create(stdout, rawStdout, stderr), Audit(stdout, rawStdout)];
+        return [serve, Keys(stdout, rawStdout, stderr), TeamsCommand.Create(stdout, rawStdout, stderr), Audit(stdout, rawStdout, stderr)];
     }
 
     private static Command Keys(IAnsiConsole stdout, TextWriter rawStdout, TextWriter stderr)
@@ -122,33 +122,56 @@ internal static class GatewayCommand
         return new Command("keys", "Gateway virtual keys: create, list, update, revoke") { create, list, update, revoke };
     }
 
-    private static Command Audit(IAnsiConsole stdout, TextWriter rawStdout)
+    private static Command Audit(IAnsiConsole stdout, TextWriter rawStdout, TextWriter stderr)
     {
         var since = new Option<string?>("--since") { Description = "Only records since: a duration back from now (30m, 24h, 7d) or a UTC time (2025-01-31T12:00:00Z)" };
         var key = new Option<string?>("--key") { Description = "Only this key id (key_…)" };
         var rule = new Option<string?>("--rule") { Description = "Only records where this rule id hit" };
         var limit = new Option<int>("--limit") { Description = "At most this many records, newest first", DefaultValueFactory = _ => 100 };
-        var query = new Command("query", "Search the gateway's audit trail (one record per request)") { Config, Database, since, key, rule, limit, Json };
+        var decrypt = new Option<string[]>("--decrypt-key")
+        {
+            Description = "Open full-encrypted prompts with the audit key in this environment variable (env:VAR); repeat for keys rotated out",
+        };
+        var query = new Command("query", "Search the gateway's audit trail (one record per request)") { Config, Database, since, key, rule, limit, decrypt, Json };
         query.SetAction(parse =>
         {
-            var records = new AuditStore(Open(parse)).Query(new AuditQuery(Since(parse.GetValue(since)), parse.GetValue(key), parse.GetValue(rule), parse.GetValue(limit)));
+            var excerpts = new AuditExcerptReader([.. (parse.GetValue(decrypt) ?? []).Select(AuditKey)]);
+            var records = new AuditStore(Open(parse)).Query(new AuditQuery(Since(parse.GetValue(since)), parse.GetValue(key), parse.GetValue(rule), parse.GetValue(limit)))
+                .Select(r => r with { Excerpt = excerpts.Show(r) }).ToList();
             if (parse.GetValue(Json))
             {
                 foreach (var record in records) rawStdout.WriteLine(JsonSerializer.Serialize(record, AuditJson));
-                return ExitCodes.Clean;
             }
-            var table = new Table().AddColumns("time (UTC)", "key", "team", "model", "status", "ms", "tokens", "verdict", "rules", "error");
-            foreach (var r in records)
+            else
             {
-                table.AddRow(r.Time.ToString("u", CultureInfo.InvariantCulture), r.KeyId ?? "-", Markup.Escape(r.Team ?? "-"), Markup.Escape(r.Model ?? "-"),
-                    r.Status.ToString(CultureInfo.InvariantCulture), r.LatencyMs.ToString("0.#", CultureInfo.InvariantCulture), r.TotalTokens?.ToString(CultureInfo.InvariantCulture) ?? "-",
-                    r.Verdict, Markup.Escape(string.Join(' ', r.Rules)), Markup.Escape(r.Error ?? ""));
+                var table = new Table().AddColumns("time (UTC)", "key", "team", "model", "status", "ms", "tokens", "verdict", "rules", "error", "excerpt");
+                foreach (var r in records)
+                {
+                    table.AddRow(r.Time.ToString("u", CultureInfo.InvariantCulture), r.KeyId ?? "-", Markup.Escape(r.Team ?? "-"), Markup.Escape(r.Model ?? "-"),
+                        r.Status.ToString(CultureInfo.InvariantCulture), r.LatencyMs.ToString("0.#", CultureInfo.InvariantCulture), r.TotalTokens?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                        r.Verdict, Markup.Escape(string.Join(' ', r.Rules)), Markup.Escape(r.Error ?? ""), Markup.Escape(Shorten(r.Excerpt ?? "", 120)));
+                }
+                stdout.Write(table);
             }
-            stdout.Write(table);
-            return ExitCodes.Clean;
+            if (excerpts.Unopened == 0) return ExitCodes.Clean;
+            stderr.WriteLine($"bulwark: {excerpts.Unopened} encrypted prompt(s) did not open with their key: the record or its ciphertext was altered, or moved from another record");
+            return ExitCodes.Findings;
         });
         return new Command("audit", "The gateway's audit trail") { query };
     }
+
+    /// <summary>An audit key from the environment only (a key on the command line would stay in the shell's history); never echoed.</summary>
+    private static AuditPromptCipher AuditKey(string setting)
+    {
+        if (!setting.StartsWith("env:", StringComparison.Ordinal) || setting.Length == 4)
+            throw new BulwarkInputException("--decrypt-key must name an environment variable holding the audit key (env:VAR)");
+        var variable = setting[4..];
+        var text = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrEmpty(text)) throw new BulwarkInputException($"--decrypt-key: environment variable {variable} is not set");
+        return AuditPromptCipher.FromBase64(text) ?? throw new BulwarkInputException($"--decrypt-key: environment variable {variable} must hold {AuditPromptCipher.KeyBytes} bytes in base64");
+    }
+
+    private static string Shorten(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 
     private static readonly JsonSerializerOptions AuditJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

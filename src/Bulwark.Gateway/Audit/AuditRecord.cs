@@ -2,7 +2,8 @@ namespace Bulwark.Gateway.Audit;
 
 /// <summary>
 /// One request as the audit trail keeps it. Holds the key's public id, never the key; the excerpt is what
-/// audit.prompt-excerpt allows (nothing, a hash, or text with every detected value replaced by its type).
+/// audit.prompt-excerpt allows (nothing, a hash, text with every detected value replaced by its type, or the client's
+/// whole prompt sealed by <see cref="AuditPromptCipher"/>).
 /// </summary>
 public sealed record AuditRecord
 {

@@ -13,6 +13,8 @@ internal sealed class GatewayConfigDocument
     public LimitsDocument? Limits { get; set; }
     public AuditDocument? Audit { get; set; }
     public AdminDocument? Admin { get; set; }
+    public TelemetryDocument? Telemetry { get; set; }
+    public LoggingDocument? Logging { get; set; }
 }
 
 internal sealed class UpstreamDocument
@@ -51,9 +53,24 @@ internal sealed class LimitsDocument
 internal sealed class AuditDocument
 {
     public string? PromptExcerpt { get; set; }
+    public string? EncryptionKey { get; set; }
 }
 
 internal sealed class AdminDocument
 {
     public string? Credential { get; set; }
+}
+
+internal sealed class TelemetryDocument
+{
+    public string? ServiceName { get; set; }
+    public bool? Metrics { get; set; }
+    public string? PrometheusPath { get; set; }
+    public string? OtlpEndpoint { get; set; }
+    public string? OtlpProtocol { get; set; }
+}
+
+internal sealed class LoggingDocument
+{
+    public string? Format { get; set; }
 }

@@ -92,8 +92,12 @@ public static class GatewayConfigLoader
             case null or "none": break;
             case "hashed": excerpt = PromptExcerptMode.Hashed; break;
             case "redacted": excerpt = PromptExcerptMode.Redacted; break;
-            case var other: errors.Add($"audit.prompt-excerpt: must be none, hashed or redacted (got '{other}')"); break;
+            case "full-encrypted": excerpt = PromptExcerptMode.FullEncrypted; break;
+            case var other: errors.Add($"audit.prompt-excerpt: must be none, hashed, redacted or full-encrypted (got '{other}')"); break;
         }
+        var promptCipher = PromptCipher(document.Audit?.EncryptionKey, excerpt, errors, environment);
+        var telemetry = TelemetryConfig.Read(document.Telemetry, errors);
+        var logFormat = TelemetryConfig.ReadLogFormat(document.Logging, errors);
 
         string? admin = null;
         if (document.Admin?.Credential is { } credential)
@@ -107,7 +111,33 @@ public static class GatewayConfigLoader
         return new GatewayOptions(listen, upstreams, routes,
             new GuardOptions(policyPath, guards.Pseudonymize ?? false, guards.Canary ?? true, holdBack, namedPolicies),
             new LimitOptions(maxBody, timeout, limits.DefaultRpm),
-            Resolve(baseDirectory, document.Database ?? DefaultDatabase), excerpt, admin);
+            Resolve(baseDirectory, document.Database ?? DefaultDatabase), excerpt, admin)
+        {
+            PromptCipher = promptCipher,
+            Telemetry = telemetry,
+            LogFormat = logFormat,
+        };
+    }
+
+    /// <summary>The audit key for full-encrypted excerpts: from the environment only, 32 bytes in base64, never echoed.</summary>
+    private static Audit.AuditPromptCipher? PromptCipher(string? setting, PromptExcerptMode excerpt, List<string> errors, Func<string, string?> environment)
+    {
+        const string at = "audit.encryption-key";
+        if (setting is null)
+        {
+            if (excerpt == PromptExcerptMode.FullEncrypted) errors.Add($"{at}: required with prompt-excerpt: full-encrypted (env:VAR holding 32 random bytes in base64, e.g. from 'openssl rand -base64 32')");
+            return null;
+        }
+        if (excerpt != PromptExcerptMode.FullEncrypted) errors.Add($"{at}: only used with prompt-excerpt: full-encrypted");
+        if (!setting.StartsWith("env:", StringComparison.Ordinal))
+        {
+            errors.Add($"{at}: must name an environment variable (env:VAR); an encryption key does not belong in a file");
+            return null;
+        }
+        if (Secret(setting, at, errors, environment) is not { } text) return null;
+        var cipher = Audit.AuditPromptCipher.FromBase64(text);
+        if (cipher is null) errors.Add($"{at}: environment variable {setting[4..]} must hold {Audit.AuditPromptCipher.KeyBytes} bytes in base64 (e.g. from 'openssl rand -base64 32')");
+        return cipher;
     }
 
     private static GatewayConfigDocument Read(string yaml, string source)

@@ -30,6 +30,12 @@ public enum PromptExcerptMode
 
     /// <summary>The first 200 characters as sent upstream, with every detected secret or PII value replaced by its type.</summary>
     Redacted,
+
+    /// <summary>
+    /// The client's whole request body as received (before pseudonymisation or redaction), sealed with AES-256-GCM
+    /// under <c>audit.encryption-key</c>: forensic recovery for whoever holds the key, ciphertext for everyone else.
+    /// </summary>
+    FullEncrypted,
 }
 
 /// <summary>One model provider. The credential never leaves the gateway: it is not logged, audited or shown to clients.</summary>
@@ -73,6 +79,13 @@ public sealed record GatewayOptions(
     string? AdminCredential)
 {
     public const long DefaultMaxBodyBytes = 1024 * 1024;
+
+    /// <summary>Seals prompts when <see cref="PromptExcerpt"/> is <see cref="PromptExcerptMode.FullEncrypted"/>; null otherwise.</summary>
+    public Audit.AuditPromptCipher? PromptCipher { get; init; }
+
+    public TelemetryOptions Telemetry { get; init; } = TelemetryOptions.Default;
+
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
     public static readonly TimeSpan DefaultUpstreamTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Keeps the admin credential and upstream keys out of anything that prints the options.</summary>

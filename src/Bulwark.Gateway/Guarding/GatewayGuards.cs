@@ -5,6 +5,7 @@ using Bulwark.Kernel;
 using Bulwark.Kernel.Guards;
 using Bulwark.Kernel.RulePacks;
 using Bulwark.Scanning;
+using Bulwark.Gateway.Telemetry;
 using Bulwark.Usage.Guards;
 
 namespace Bulwark.Gateway.Guarding;
@@ -64,6 +65,11 @@ public sealed class GatewayGuards
         DataDetector.MatchText(sample);
     }
 
-    public Verdict Check(GuardStage stage, string text, GuardContext? context = null, CancellationToken cancellationToken = default) =>
-        Pipelines.For(stage).Run(text, context, cancellationToken);
+    public Verdict Check(GuardStage stage, string text, GuardContext? context = null, CancellationToken cancellationToken = default)
+    {
+        using var span = GuardSpans.Start(stage);
+        var verdict = Pipelines.For(stage).Run(text, context, cancellationToken);
+        GuardSpans.Describe(span, verdict);
+        return verdict;
+    }
 }

@@ -14,8 +14,12 @@ public sealed class GuardFindings
 
     public IReadOnlyCollection<string> Rules => _rules;
 
+    /// <summary>Whether any pipeline ran on the request (metrics count verdicts of guarded requests only).</summary>
+    public bool Checked { get; private set; }
+
     public void Add(Verdict verdict)
     {
+        Checked = true;
         foreach (var hit in verdict.Hits) _rules.Add(hit.RuleId);
         foreach (var outcome in verdict.Guards.Where(g => g.Error is not null)) _rules.Add($"{outcome.Guard}:error");
         Raise(verdict.Action);

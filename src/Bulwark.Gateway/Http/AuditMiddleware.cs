@@ -1,4 +1,6 @@
 using Bulwark.Gateway.Audit;
+using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -6,14 +8,19 @@ namespace Bulwark.Gateway.Http;
 
 /// <summary>
 /// Gives every API request an audit record, written when the response is done, whatever ended it: an answer, a
-/// guard, an error, an exception (500, OpenAI-style), or the client hanging up.
+/// guard, an error, an exception (500, OpenAI-style), or the client hanging up. The same place ends the request's
+/// span, records its metrics and writes its log line, all from that record, so they always agree.
 /// </summary>
-public sealed partial class AuditMiddleware(RequestDelegate next, AuditWriter writer, TimeProvider time, ILogger<AuditMiddleware> logger)
+public sealed partial class AuditMiddleware(RequestDelegate next, AuditWriter writer, RequestTelemetry telemetry, GatewayOptions options, TimeProvider time, ILogger<AuditMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var audit = new RequestAudit(context.TraceIdentifier, time.GetUtcNow(), $"{context.Request.Method} {context.Request.Path}");
+        var audit = new RequestAudit(context.TraceIdentifier, time.GetUtcNow(), $"{context.Request.Method} {context.Request.Path}")
+        {
+            Operation = GatewayTelemetry.OperationFor(context.Request.Path),
+        };
         context.Features.Set(audit);
+        using var span = RequestTelemetry.Start(context, audit);
         try
         {
             await next(context).ConfigureAwait(false);
@@ -31,7 +38,10 @@ public sealed partial class AuditMiddleware(RequestDelegate next, AuditWriter wr
         finally
         {
             var status = audit.Error == "client_closed_request" ? 499 : context.Response.StatusCode;
-            writer.Enqueue(audit.ToRecord(status));
+            var record = audit.ToRecord(status);
+            if (options.PromptCipher is { } cipher && audit.ClientPrompt is { } prompt) record = record with { Excerpt = cipher.Seal(record, prompt) };
+            writer.Enqueue(record);
+            telemetry.Finish(span, context, audit, record);
         }
     }
 

@@ -25,6 +25,19 @@ public sealed class RequestAudit(string requestId, DateTimeOffset started, strin
     public string? Error { get; set; }
     public string? Excerpt { get; set; }
 
+    /// <summary>The GenAI operation (<c>chat</c>, <c>embeddings</c>) for spans and metrics; set from the path, endpoints may refine it.</summary>
+    public string? Operation { get; set; }
+
+    /// <summary>The model the upstream says answered (<c>gen_ai.response.model</c>).</summary>
+    public string? ResponseModel { get; set; }
+
+    /// <summary>
+    /// The client's request body as received (its whole prompt, before any guard), kept only under
+    /// <c>audit.prompt-excerpt: full-encrypted</c>: sealed into the record's excerpt when the request ends, never stored,
+    /// logged or traced in clear.
+    /// </summary>
+    public string? ClientPrompt { get; set; }
+
     public static RequestAudit For(HttpContext context) =>
         context.Features.Get<RequestAudit>() ?? throw new InvalidOperationException("no audit for this request: is the audit middleware registered?");
 

@@ -31,6 +31,7 @@ public sealed class AnswerRelay(GatewayOptions options)
             return;
         }
         TakeUsage(audit, answer["usage"]);
+        TakeModel(audit, answer);
 
         foreach (var slot in shape.Texts(answer).ToList())
         {
@@ -61,6 +62,12 @@ public sealed class AnswerRelay(GatewayOptions options)
         audit.Guards.Add(verdict);
         if (verdict.IsBlocked) return (null, verdict);
         return (request.Pseudonymizer?.Restore(verdict.Text!) ?? verdict.Text!, null);
+    }
+
+    /// <summary>The model the upstream says answered (<c>gen_ai.response.model</c> on the request's span), bounded.</summary>
+    internal static void TakeModel(RequestAudit audit, JsonObject answer)
+    {
+        if (audit.ResponseModel is null && answer["model"].AsString() is { Length: > 0 } model) audit.ResponseModel = model.Length > 100 ? model[..100] : model;
     }
 
     /// <summary>Usage in either naming: <c>prompt_tokens</c>/<c>completion_tokens</c> or the Responses API's <c>input_tokens</c>/<c>output_tokens</c>.</summary>

@@ -28,6 +28,7 @@ public sealed class AnthropicAnswerRelay(GatewayOptions options)
             return;
         }
         new AnthropicUsage().Take(audit, answer["usage"]);
+        AnswerRelay.TakeModel(audit, answer);
 
         var guard = new AnthropicContentGuard(request, audit.Guards, context.RequestAborted);
         foreach (var block in content.OfType<JsonObject>())

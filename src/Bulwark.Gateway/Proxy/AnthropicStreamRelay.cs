@@ -85,6 +85,7 @@ public sealed class AnthropicStreamRelay(GatewayOptions options)
                     break;
                 case "message_start":
                     _usage.Take(audit, message["message"]?["usage"]);
+                    if (message["message"] is JsonObject started) AnswerRelay.TakeModel(audit, started);
                     // The skeleton's content is empty in practice; whatever it holds is guarded whole.
                     foreach (var block in (message["message"]?["content"] as JsonArray ?? []).OfType<JsonObject>())
                     {

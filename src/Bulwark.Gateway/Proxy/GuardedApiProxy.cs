@@ -39,6 +39,8 @@ public sealed class GuardedApiProxy(GatewayOptions options, GuardPolicies polici
         var stream = api.CanStream && body["stream"].AsBool() == true;
         audit.Stream = stream;
 
+        // Forensic copy before any guard rewrites the body: sealed into the audit record when the request ends.
+        if (options.PromptExcerpt == PromptExcerptMode.FullEncrypted) audit.ClientPrompt = body.ToJsonString(GatewayJson.Options);
         var guards = policies.For(audit.Key, route);
         var guarded = api.Guard(body, guards, audit.Guards, context.RequestAborted);
         audit.Excerpt = Excerpt(guards, options.PromptExcerpt, guarded.LastUserText);

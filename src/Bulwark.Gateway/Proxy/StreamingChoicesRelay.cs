@@ -42,6 +42,7 @@ public sealed class StreamingChoicesRelay(GatewayOptions options)
                     return;
                 }
                 AnswerRelay.TakeUsage(audit, chunk["usage"]);
+                AnswerRelay.TakeModel(audit, chunk);
                 stream.Remember(chunk);
                 if (!await RelayChunkAsync(context, stream, chunk, audit).ConfigureAwait(false)) return;
             }

@@ -130,6 +130,7 @@ public sealed class StreamingResponsesRelay(GatewayOptions options)
             }
             if (evt["response"] is not JsonObject response) return true;
             AnswerRelay.TakeUsage(_audit, response["usage"]);
+            AnswerRelay.TakeModel(_audit, response);
             var output = response["output"] as JsonArray ?? [];
             for (var i = 0; i < output.Count; i++)
             {
