@@ -260,8 +260,10 @@ public sealed class OpenAIApiTests(GatewayFixture gateway) : IClassFixture<Gatew
         var events = await ResponseEvents.ReadAsync(response);
 
         Assert.Equal($"You said: {prompt}", events.OutputText);
-        // Deltas flow once more than the hold-back has arrived; only the tail waits for the end.
-        Assert.True(events.Named("response.output_text.delta").Count() > 100);
+        // Deltas flow once more than the hold-back has arrived, one per release step (128 characters past the
+        // 1,024-character hold-back); only the tail waits for the end.
+        var expectedSteps = (events.OutputText.Length - 1024) / 128;
+        Assert.InRange(events.Named("response.output_text.delta").Count(), expectedSteps - 2, expectedSteps + 4);
         Assert.Equal(events.OutputText, (string?)events.Single("response.output_text.done")["text"]);
     }
 
