@@ -4,9 +4,12 @@
 #   bulwark-bare      bulwark gateway, guard policy with empty pipelines, pseudonymise and canary off
 #   bulwark-guarded   bulwark gateway, the embedded default policy, pseudonymise on (as samples/gateway)
 #   portkey           the Portkey AI gateway (npm @portkey-ai/gateway, pinned in bench/gateway-load/package.json)
-# The load generator (bench/Bulwark.GatewayLoad) sends the same 1 KB chat prompt to each, closed loop.
+# The load generator (bench/Bulwark.GatewayLoad) sends the same 1 KB chat prompt to each, closed loop, in four
+# phases: chat-1 (one connection: added latency), chat-load (32 connections; the upstream answers at once, so only
+# the gateways' own cost shows), chat-load-model-20ms (the same, the upstream taking 20 ms per answer as a fast model
+# would) and stream-load (streamed answers).
 #
-#   bash bench/gateway-load.sh                         # the full run (about 10 minutes)
+#   bash bench/gateway-load.sh                         # the full run (about 15 minutes)
 #   BENCH_ROUNDS=1 BENCH_DURATION=3 bash bench/gateway-load.sh   # a quick look
 #
 # Environment:
@@ -185,6 +188,7 @@ json.dump({
     "phases": [
         {"name": "chat-1", "stream": False, "connections": 1},
         {"name": "chat-load", "stream": False, "connections": $CONNECTIONS},
+        {"name": "chat-load-model-20ms", "stream": False, "connections": $CONNECTIONS, "modelMilliseconds": 20},
         {"name": "stream-load", "stream": True, "connections": $CONNECTIONS},
     ],
     "rounds": $ROUNDS, "primingSeconds": $PRIMING, "warmupSeconds": $WARMUP, "durationSeconds": $DURATION, "upstreamPid": $UPSTREAM_PID,
@@ -196,13 +200,13 @@ json.dump({
         "bulwark": "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src samples || echo ' (+ uncommitted changes)'), Release, Bulwark.Gateway.dll (server GC)",
         "dotnet": "$(dotnet --version)",
         "portkey": "@portkey-ai/gateway $PORTKEY_VERSION on Node $(node --version 2>/dev/null), NODE_ENV=production, --headless",
-        "upstream": "samples/tools/MockUpstream --no-record (echoes the prompt; no delay), Release",
+        "upstream": "samples/tools/MockUpstream --no-record (echoes the prompt; answers at once, or after 20 ms of model time in the chat-load-model-20ms phase), Release",
         "bulwark configs": "no guards: policy with empty input/output/documents, pseudonymize off, canary off; default guards: embedded default policy, pseudonymize on, canary on; both: audit on (SQLite), no rate limit, log level $BULWARK_LOG_LEVEL (Logging__LogLevel__Default)",
     },
     "outJson": "$ROOT/$OUT.json", "outMarkdown": "$ROOT/$OUT.md",
 }, open(sys.argv[1], "w"), indent=2)
 EOF
 
-log "load: $ROUNDS round(s) x 3 phases x ${#PIDS[@]} targets x (${WARMUP} s + ${DURATION} s)"
+log "load: $ROUNDS round(s) x 4 phases x ${#PIDS[@]} targets x (${WARMUP} s + ${DURATION} s)"
 "${CLIENT_PIN[@]}" dotnet bench/Bulwark.GatewayLoad/$BIN/Bulwark.GatewayLoad.dll "$WORK/plan.json"
 log "wrote $OUT.md and $OUT.json"

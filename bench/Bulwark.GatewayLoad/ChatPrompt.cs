@@ -29,13 +29,16 @@ public static class ChatPrompt
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The request body for <paramref name="model"/>, as UTF-8 bytes built once and reused for every request.</summary>
-    public static byte[] Body(string model, bool stream)
+    public static byte[] Body(string model, bool stream, int modelMilliseconds = 0)
     {
+        // The mock's generation-time marker rides in the system message, which no input guard reads: the user prompt
+        // stays the same 1,024 characters in every phase.
+        var system = modelMilliseconds > 0 ? $"{SystemMessage} [model-ms:{modelMilliseconds}]" : SystemMessage;
         var body = new JsonObject
         {
             ["model"] = model,
             ["messages"] = new JsonArray(
-                new JsonObject { ["role"] = "system", ["content"] = SystemMessage },
+                new JsonObject { ["role"] = "system", ["content"] = system },
                 new JsonObject { ["role"] = "user", ["content"] = User }),
         };
         if (stream) body["stream"] = true;

@@ -9,9 +9,11 @@ public sealed record Verdict(string Goal, string Measured, string Status);
 public sealed record AddedLatency(string Phase, string Target, double AddedP50, double AddedP99);
 
 /// <summary>
-/// The gateway issue's load targets. Throughput is judged on whole (non-streamed) answers under load
-/// (<see cref="LoadPhase"/>); added latency at one connection (<see cref="LatencyPhase"/>), where queueing behind other
-/// requests does not hide or inflate what the gateway itself adds.
+/// The gateway issue's load targets. Throughput is judged on whole (non-streamed) answers under load: against an
+/// upstream that answers at once (<see cref="LoadPhase"/>: the gateways' own cost is all there is to measure), and the
+/// guarded-vs-direct ratio also against one that takes <see cref="ModelTimeLoadPhase"/>'s model time per answer, as
+/// any real model does (the issue names no upstream speed, so both are reported). Added latency at one connection
+/// (<see cref="LatencyPhase"/>), where queueing behind other requests does not hide or inflate what the gateway adds.
 /// </summary>
 public static class IssueTargets
 {
@@ -21,6 +23,7 @@ public static class IssueTargets
     public const string Portkey = "portkey";
     public const string LatencyPhase = "chat-1";
     public const string LoadPhase = "chat-load";
+    public const string ModelTimeLoadPhase = "chat-load-model-20ms";
 
     public static IReadOnlyList<Verdict> Judge(IReadOnlyList<TargetSummary> summaries)
     {
@@ -29,12 +32,15 @@ public static class IssueTargets
         var guarded = Find(BulwarkGuarded, LoadPhase);
         var direct = Find(Direct, LoadPhase);
         var portkey = Find(Portkey, LoadPhase);
+        var guardedModel = Find(BulwarkGuarded, ModelTimeLoadPhase);
+        var directModel = Find(Direct, ModelTimeLoadPhase);
         var guardedAlone = Find(BulwarkGuarded, LatencyPhase);
         var directAlone = Find(Direct, LatencyPhase);
         return
         [
             Ratio("Bulwark without guards ≥ 3× Portkey's throughput", bare, portkey, 3.0),
-            Ratio("Bulwark with default guards ≥ 50% of direct-to-upstream throughput", guarded, direct, 0.5),
+            Ratio("Bulwark with default guards ≥ 50% of direct-to-upstream throughput (upstream answers at once: gateway cost alone)", guarded, direct, 0.5),
+            Ratio("Bulwark with default guards ≥ 50% of direct-to-upstream throughput (upstream takes 20 ms per answer)", guardedModel, directModel, 0.5),
             guardedAlone is null || directAlone is null
                 ? new Verdict("Added p50 latency with default guards ≤ 0.5 ms (1 KB prompt, 1 connection)", "—", "not measured")
                 : new Verdict(

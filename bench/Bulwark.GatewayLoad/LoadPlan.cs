@@ -9,8 +9,9 @@ namespace Bulwark.GatewayLoad;
 /// <param name="Pid">The process whose processor time is charged to this target (the gateway; the upstream for direct).</param>
 public sealed record LoadTarget(string Name, string Label, string Url, string Model, Dictionary<string, string> Headers, int? Pid);
 
-/// <summary>One load shape: streamed or whole answers, at how many concurrent connections.</summary>
-public sealed record LoadPhase(string Name, bool Stream, int Connections);
+/// <summary>One load shape: streamed or whole answers, at how many concurrent connections; <paramref name="ModelMilliseconds"/>
+/// is how long the mock upstream takes per answer (0: at once, so only the gateways' own cost shows).</summary>
+public sealed record LoadPhase(string Name, bool Stream, int Connections, int ModelMilliseconds = 0);
 
 /// <summary>
 /// What to run, written as JSON by bench/gateway-load.sh: the targets, the phases, how long and how often, and free-form

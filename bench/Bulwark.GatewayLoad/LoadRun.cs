@@ -22,7 +22,7 @@ public sealed class LoadRun(LoadTarget target, LoadPhase phase, TimeSpan warmup,
             AutomaticDecompression = DecompressionMethods.None,
         };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
-        var body = ChatPrompt.Body(target.Model, phase.Stream);
+        var body = ChatPrompt.Body(target.Model, phase.Stream, phase.ModelMilliseconds);
         var workers = Enumerable.Range(0, phase.Connections).Select(_ => new LoadWorker(client, target, body, phase.Stream)).ToList();
         var running = workers.Select(w => Task.Run(() => w.RunAsync(() => _stopping))).ToList();
 

@@ -20,6 +20,8 @@ namespace Bulwark.Samples.MockUpstream;
 /// <item><c>[tool]</c> answers with a <c>lookup</c> tool call whose argument echoes the message;</item>
 /// <item><c>[slow]</c> waits 10 s first; <c>[fail]</c> answers 500; <c>[garbage]</c> answers with non-JSON;</item>
 /// <item><c>[cut]</c> (streaming) stops the stream halfway without <c>[DONE]</c>.</item>
+/// <item><c>[model-ms:N]</c> in the system message waits N ms (at most 10,000) before answering, as a model's
+/// generation time would: load runs measure a gateway against an upstream that takes time, not only an instant one.</item>
 /// </list>
 /// Streams send the answer in 4-character chunks, so tokens and placeholders arrive split. Every request body is kept
 /// in <see cref="Received"/> so tests can assert what reached the "model" (unless started with
@@ -80,6 +82,7 @@ public sealed partial class MockUpstreamServer : IAsyncDisposable
         var system = messages.Where(m => (string?)m["role"] is "system" or "developer").Select(Text).FirstOrDefault() ?? "";
 
         if (said.Contains("[slow]", StringComparison.Ordinal)) await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted).ConfigureAwait(false);
+        if (ModelTime(system) is { } modelTime) await Task.Delay(modelTime, context.RequestAborted).ConfigureAwait(false);
         if (said.Contains("[fail]", StringComparison.Ordinal))
         {
             context.Response.StatusCode = 500;
@@ -170,4 +173,15 @@ public sealed partial class MockUpstreamServer : IAsyncDisposable
         JsonArray parts => string.Concat(parts.OfType<JsonObject>().Select(p => (string?)p["text"] ?? "")),
         _ => "",
     };
+
+    /// <summary>The generation time a <c>[model-ms:N]</c> marker asks for, or null.</summary>
+    private static TimeSpan? ModelTime(string system)
+    {
+        const string marker = "[model-ms:";
+        var at = system.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0) return null;
+        var end = system.IndexOf(']', at);
+        return end > at && int.TryParse(system.AsSpan(at + marker.Length, end - at - marker.Length), System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms is > 0 and <= 10_000
+            ? TimeSpan.FromMilliseconds(ms) : null;
+    }
 }
