@@ -124,6 +124,11 @@ public sealed class CliTests : IDisposable
             Assert.Contains("\"type\":\"bulwark_guard\"", jailbreak, StringComparison.Ordinal);
             Assert.Contains("\"code\":\"BW-USAGE-", jailbreak, StringComparison.Ordinal);
 
+            var card = Curl(baseUrl, key, """{"model": "demo", "messages": [{"role": "user", "content": "Charge my card 4917 6100 0000 0018 for the order"}]}""");
+            Assert.Contains("You said: Charge my card 4917 6100 0000 0018 for the order", card, StringComparison.Ordinal);
+            Assert.Contains(upstream.Received, r => (string?)r["messages"]!.AsArray()[^1]!["content"] == "Charge my card <CREDIT_CARD_1> for the order");
+            Assert.DoesNotContain(upstream.Received, r => r.ToJsonString().Contains("4917 6100", StringComparison.Ordinal));
+
             var pseudonymised = Curl(baseUrl, key, $$"""{"model": "demo", "messages": [{"role": "user", "content": "Check {{MockUpstreamServer.LeakedToken}}"}]}""");
             Assert.Contains($"You said: Check {MockUpstreamServer.LeakedToken}", pseudonymised, StringComparison.Ordinal);
             Assert.DoesNotContain(upstream.Received, r => r.ToJsonString().Contains(MockUpstreamServer.LeakedToken, StringComparison.Ordinal));
@@ -132,6 +137,9 @@ public sealed class CliTests : IDisposable
             Assert.Contains("[REDACTED:BW-DATA-SECRET-", streamed, StringComparison.Ordinal);
             Assert.DoesNotContain(MockUpstreamServer.LeakedToken[..8], streamed, StringComparison.Ordinal);
             Assert.EndsWith("data: [DONE]", streamed.TrimEnd(), StringComparison.Ordinal);
+
+            var metrics = ExternalTool.Run("curl", ["-sS", $"{baseUrl}/metrics"]);
+            Assert.Contains("bulwark_requests", metrics.Stdout, StringComparison.Ordinal);
         }
         finally
         {
@@ -142,7 +150,7 @@ public sealed class CliTests : IDisposable
         var audit = ExternalTool.Bulwark("audit", "query", "--config", config, "--json");
         Assert.True(audit.ExitCode == 0, audit.Stderr);
         var records = audit.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
-        Assert.Equal(4, records.Count);
+        Assert.Equal(5, records.Count);
         Assert.Contains(records, r => (string?)r["verdict"] == "block" && (int?)r["status"] == 400);
         var byRule = ExternalTool.Bulwark("audit", "query", "--config", config, "--rule", (string)records.First(r => (string?)r["verdict"] == "block")["rules"]![0]!, "--since", "1h");
         Assert.Contains("block", byRule.Stdout, StringComparison.Ordinal);

@@ -9,11 +9,20 @@ namespace Bulwark.Gateway.Keys;
 /// <summary>
 /// Creates, finds, changes and revokes virtual keys. A key is <c>bwk-</c> + 32 random bytes (base64url); only its
 /// SHA-256 is stored. A fast hash is right here: the key has 256 bits of entropy, so there is no dictionary to slow
-/// down. Keys are read with their team's row (one query), so the team's limits apply from the next request.
+/// down. Keys are read with their team's row (one query). Found keys are cached for <see cref="CacheFor"/>: a change
+/// made through this process (admin API, tests) applies from the next request; one made by another process (the
+/// <c>bulwark keys</c> CLI beside a running gateway) within a second.
 /// </summary>
 public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
 {
     public const string Prefix = "bwk-";
+
+    /// <summary>A database read per request cost more than the rest of the key check; a second bounds staleness.</summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
+
+    private const int MaxCached = 10_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CachedKey> _cache = new(StringComparer.Ordinal);
 
     private const string Columns = "k.id, k.team, k.models, k.rpm, k.tpm, k.created_ms, k.revoked_ms, k.budget_tokens_per_day, k.guard_policy, "
         + "t.name, t.models, t.rpm, t.tpm, t.budget_tokens_per_day, t.guard_policy, t.created_ms";
@@ -45,6 +54,22 @@ public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
     {
         if (!presented.StartsWith(Prefix, StringComparison.Ordinal) || presented.Length > 128) return null;
         var hash = Hash(presented);
+        // Keyed by the hash, like the database index: timing shows nothing about a secret (see above).
+        var cacheKey = Convert.ToHexString(hash);
+        var now = Environment.TickCount64;
+        if (_cache.TryGetValue(cacheKey, out var cached) && cached.Generation == database.AccessGeneration && now < cached.Until) return cached.Key;
+        var generation = database.AccessGeneration;
+        var found = Lookup(hash);
+        if (found is not null)
+        {
+            if (_cache.Count >= MaxCached) _cache.Clear(); // only real keys are cached, but bound it all the same
+            _cache[cacheKey] = new CachedKey(found, generation, now + (long)CacheFor.TotalMilliseconds);
+        }
+        return found;
+    }
+
+    private VirtualKey? Lookup(byte[] hash)
+    {
         using var connection = database.Connect();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT " + Columns + ", k.key_hash" + FromKeysAndTeams + " WHERE k.key_hash = $hash AND k.revoked_ms IS NULL";
@@ -85,7 +110,9 @@ public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
         command.CommandText = "UPDATE virtual_keys SET team = $team, models = $models, rpm = $rpm, tpm = $tpm, budget_tokens_per_day = $budget, guard_policy = $policy "
             + "WHERE id = $id AND revoked_ms IS NULL";
         AddSettings(command, key);
-        return command.ExecuteNonQuery() == 1;
+        var changed = command.ExecuteNonQuery() == 1;
+        database.AccessChanged(); // cached keys are stale now
+        return changed;
     }
 
     /// <summary>Revokes a key by id; false when no active key has that id.</summary>
@@ -96,7 +123,9 @@ public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
         command.CommandText = "UPDATE virtual_keys SET revoked_ms = $now WHERE id = $id AND revoked_ms IS NULL";
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
-        return command.ExecuteNonQuery() == 1;
+        var changed = command.ExecuteNonQuery() == 1;
+        database.AccessChanged(); // cached keys are stale now
+        return changed;
     }
 
     private static void AddSettings(SqliteCommand command, VirtualKey key)
@@ -123,4 +152,6 @@ public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
         reader.IsDBNull(7) ? null : reader.GetInt64(7),
         reader.IsDBNull(8) ? null : reader.GetString(8),
         reader.IsDBNull(9) ? null : TeamStore.Read(reader, 9));
+
+    private sealed record CachedKey(VirtualKey Key, int Generation, long Until);
 }

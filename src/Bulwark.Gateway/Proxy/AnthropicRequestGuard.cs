@@ -16,38 +16,27 @@ public sealed class AnthropicRequestGuard
 {
     public GuardedRequest Apply(JsonObject body, JsonArray messages, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken)
     {
-        var pseudonymizer = guards.CreatePseudonymizer();
-        string? lastUser = null;
+        var pass = new RequestTextGuard(guards, findings, cancellationToken);
         foreach (var message in messages.OfType<JsonObject>().Where(m => m["role"].AsString() == "user"))
         {
             foreach (var (slot, stage) in JudgedTexts(message))
             {
-                var text = slot.Get();
-                if (pseudonymizer is not null)
-                {
-                    var masked = pseudonymizer.Anonymize(text, guards.DataDetector);
-                    if (masked.Items.Count > 0) findings.Raise(GuardAction.Redact);
-                    text = masked.Text;
-                }
-                var verdict = guards.Check(stage, text, cancellationToken: cancellationToken);
-                findings.Add(verdict);
-                if (verdict.IsBlocked) return new GuardedRequest(verdict, stage, GuardContext.Empty, pseudonymizer, text, guards);
-                slot.Set(verdict.Text!);
-                if (stage == GuardStage.Input) lastUser = verdict.Text;
+                if (pass.Check(stage, slot.Get()) is not { } text) return pass.Result(GuardContext.Empty);
+                slot.Set(text);
             }
         }
-        return new GuardedRequest(null, GuardStage.Input, PlantCanary(body, guards), pseudonymizer, lastUser, guards);
+        return pass.Result(PlantCanary(body, guards));
     }
 
     /// <summary>
     /// A user turn's texts and the pipeline each goes through: string content or <c>text</c> blocks (input);
     /// <c>tool_result</c> content, a string or text blocks, and <c>document</c> blocks with a text source (documents).
     /// </summary>
-    private static IEnumerable<(TextSlot Slot, GuardStage Stage)> JudgedTexts(JsonObject message)
+    private static IEnumerable<(JsonTextSlot Slot, GuardStage Stage)> JudgedTexts(JsonObject message)
     {
         if (message["content"].AsString() is not null)
         {
-            yield return (new TextSlot(message, "content"), GuardStage.Input);
+            yield return (new JsonTextSlot(message, "content"), GuardStage.Input);
             yield break;
         }
         foreach (var block in (message["content"] as JsonArray ?? []).OfType<JsonObject>())
@@ -55,29 +44,29 @@ public sealed class AnthropicRequestGuard
             switch (block["type"].AsString())
             {
                 case "text" when block["text"].AsString() is not null:
-                    yield return (new TextSlot(block, "text"), GuardStage.Input);
+                    yield return (new JsonTextSlot(block, "text"), GuardStage.Input);
                     break;
                 case "tool_result":
                     foreach (var slot in TextBlocks(block, "content")) yield return (slot, GuardStage.Documents);
                     break;
                 case "document" when block["source"] is JsonObject source && source["type"].AsString() == "text" && source["data"].AsString() is not null:
-                    yield return (new TextSlot(source, "data"), GuardStage.Documents);
+                    yield return (new JsonTextSlot(source, "data"), GuardStage.Documents);
                     break;
             }
         }
     }
 
     /// <summary>A property that is a string, or an array whose <c>text</c> blocks each hold one.</summary>
-    private static IEnumerable<TextSlot> TextBlocks(JsonObject owner, string property)
+    private static IEnumerable<JsonTextSlot> TextBlocks(JsonObject owner, string property)
     {
         switch (owner[property])
         {
             case JsonValue value when value.AsString() is not null:
-                yield return new TextSlot(owner, property);
+                yield return new JsonTextSlot(owner, property);
                 break;
             case JsonArray blocks:
                 foreach (var block in blocks.OfType<JsonObject>().Where(b => b["type"].AsString() == "text" && b["text"].AsString() is not null))
-                    yield return new TextSlot(block, "text");
+                    yield return new JsonTextSlot(block, "text");
                 break;
         }
     }
@@ -105,12 +94,5 @@ public sealed class AnthropicRequestGuard
             body["system"] = systemText;
         }
         return new GuardContext(systemText, [canary]);
-    }
-
-    private readonly record struct TextSlot(JsonObject Owner, string Property)
-    {
-        public string Get() => Owner[Property]!.GetValue<string>();
-
-        public void Set(string text) => Owner[Property] = text;
     }
 }

@@ -12,6 +12,7 @@ namespace Bulwark.Gateway.Storage;
 public sealed class GatewayDatabase
 {
     private readonly string _connectionString;
+    private int _accessGeneration;
 
     private GatewayDatabase(string path)
     {
@@ -20,6 +21,11 @@ public sealed class GatewayDatabase
     }
 
     public string Path { get; }
+
+    /// <summary>Bumped by every key or team change made through this process: cached keys older than it are stale.</summary>
+    public int AccessGeneration => Volatile.Read(ref _accessGeneration);
+
+    public void AccessChanged() => Interlocked.Increment(ref _accessGeneration);
 
     /// <summary>Opens (creating if needed) and migrates the database at <paramref name="path"/>.</summary>
     public static GatewayDatabase Open(string path)
