@@ -11,7 +11,8 @@ namespace Bulwark.Gateway.Tests;
 /// <summary>
 /// A gateway for access-control tests: its own database, a clock the test steps, an admin credential, and two guard
 /// policies besides the default (the sample policy): <c>relaxed</c> (no prompt-attack guard) and <c>strict</c>
-/// (the sample policy again). Models: <c>demo</c> and <c>other</c> (default policy), <c>open</c> (model policy
+/// (the sample policy plus the organisation's own rules: a <c>regex</c> step that redacts employee numbers and a
+/// <c>deny-list</c> step that blocks competitor names). Models: <c>demo</c> and <c>other</c> (default policy), <c>open</c> (model policy
 /// <c>relaxed</c>). It can be restarted on the same database and clock. Every log line is captured.
 /// </summary>
 public sealed class AccessGateway : IAsyncDisposable
@@ -45,7 +46,18 @@ public sealed class AccessGateway : IAsyncDisposable
         gateway.Upstream = await MockUpstreamServer.StartAsync();
         var sample = (await File.ReadAllTextAsync(Path.Combine(GatewayFixture.RepositoryRoot, "samples", "gateway", "policy.yaml"))).Replace("timeout: 250ms", "timeout: 10s", StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(gateway._directory, "policy.yaml"), sample);
-        await File.WriteAllTextAsync(Path.Combine(gateway._directory, "strict.yaml"), sample);
+        await File.WriteAllTextAsync(Path.Combine(gateway._directory, "strict.yaml"), sample.Replace("input:", """
+            input:
+              - guard: regex
+                action: redact
+                patterns:
+                  - id: ACME-EMPLOYEE-ID
+                    regex: '\bEMP-\d{6}\b'
+              - guard: deny-list
+                action: block
+                id: ACME-COMPETITORS
+                words: [Globex, Initech Corp]
+            """.TrimEnd(), StringComparison.Ordinal));
         await File.WriteAllTextAsync(Path.Combine(gateway._directory, "relaxed.yaml"), """
             mode: enforce
             defaults:

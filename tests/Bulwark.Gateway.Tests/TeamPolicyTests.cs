@@ -142,6 +142,27 @@ public sealed class TeamPolicyTests : IAsyncLifetime
         return (await Chat(client, Jailbreak, model)).StatusCode;
     }
 
+    [Fact]
+    public async Task A_policys_own_regex_redacts_upstream_and_its_deny_list_blocks()
+    {
+        using var client = _gateway.Client(_gateway.Keys.Create("acme", [], null, null, guardPolicy: "strict").Secret);
+        var marker = TestMarker.New();
+
+        var denied = await Chat(client, $"How does Globex price this? {marker}");
+        Assert.Equal(HttpStatusCode.BadRequest, denied.StatusCode);
+        Assert.Equal("ACME-COMPETITORS", await RobustnessTests.CodeAsync(denied));
+        Assert.DoesNotContain(_gateway.Upstream.Received, r => r.ToJsonString().Contains(marker, StringComparison.Ordinal));
+
+        var redacted = await Chat(client, $"Ticket from EMP-123456 about the invoice {marker}");
+        Assert.Equal(HttpStatusCode.OK, redacted.StatusCode);
+        var sent = _gateway.Upstream.Received.Single(r => r.ToJsonString().Contains(marker, StringComparison.Ordinal));
+        Assert.Equal($"Ticket from [REDACTED:ACME-EMPLOYEE-ID] about the invoice {marker}", (string?)sent["messages"]!.AsArray()[^1]!["content"]);
+
+        // The default policy has no such rules: the same words pass.
+        using var plain = _gateway.Client(_gateway.Keys.Create("acme", [], null, null).Secret);
+        Assert.Equal(HttpStatusCode.OK, (await Chat(plain, "How does Globex price this?")).StatusCode);
+    }
+
     private static async Task<string> MessageAsync(HttpResponseMessage response) => (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["message"]!;
 
     private static Task<HttpResponseMessage> Chat(HttpClient client, string text, string model = "demo") =>
