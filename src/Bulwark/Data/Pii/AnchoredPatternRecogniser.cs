@@ -135,6 +135,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         if (to <= from) return;
         // Hashes, versions and timestamps cannot hold this rule's value: skip them without a regex.
         if (entry.Shape is { } shape && !shape.MayMatch(text, runStart, runEnd, from, to)) return;
+        if (entry.Cue is { } cue && !cue.MayMatch(text, runStart, runEnd, from, to)) return;
         try
         {
             // Most windows hold no match: the span check allocates nothing.
@@ -176,6 +177,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
     {
         public Rule Rule => pattern.Rule;
         public ValueShape? Shape { get; } = ValueShape.For(pattern.Rule.Id, pattern.Rule.Pattern);
+        public WindowCue? Cue { get; } = WindowCue.For(pattern.Rule.Id, pattern.Rule.Pattern);
         public int? SecretGroup => pattern.SecretGroup;
         public Func<string, bool>[] Validators => pattern.Validators;
         public Regex Regex => pattern.Regex;
