@@ -33,6 +33,12 @@ public class WindowCueTests
     [InlineData("BW-DATA-PII-STREET-ADDRESS", "call f(12) Main", false)]
     [InlineData("BW-DATA-PII-STREET-ADDRESS", "SHA=c8941f4b90\nNext", false)]
     [InlineData("BW-DATA-PII-STREET-ADDRESS", "Hauptstr. 12, Apt5", true)]
+    [InlineData("BW-DATA-PII-MAC", "device 3c:22:fb:7a:91:0e joined", true)]
+    [InlineData("BW-DATA-PII-MAC", "id bcc6efaa-12d1-44a1-90fe-9ff1e0c33c04 ok", false)]
+    [InlineData("BW-DATA-PII-IPV6", "from 2001:db8:85a3::8a2e:370:7334 at noon", true)]
+    [InlineData("BW-DATA-PII-IPV6", "at 2024-05-24T13:52:02.081Z", false)]
+    [InlineData("BW-DATA-PII-SG-NRIC", "NRIC S1234567D here", true)]
+    [InlineData("BW-DATA-PII-SG-NRIC", "var S1234567D_old", false)]
     public void A_cue_keeps_windows_that_may_match_and_drops_others(string ruleId, string text, bool mayMatch)
     {
         var rule = Catalog.Rules.Single(r => r.Id == ruleId);

@@ -134,8 +134,8 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         for (var back = 0; from > scannedTo && from > 0 && back < 64 && char.IsLetterOrDigit(text[from - 1]); back++) from--;
         if (to <= from) return;
         // Hashes, versions and timestamps cannot hold this rule's value: skip them without a regex.
-        if (entry.Shape is { } shape && !shape.MayMatch(text, runStart, runEnd, from, to)) return;
         if (entry.Cue is { } cue && !cue.MayMatch(text, runStart, runEnd, from, to)) return;
+        if (entry.Shape is { } shape && !shape.MayMatch(text, runStart, runEnd, from, to)) return;
         try
         {
             // Most windows hold no match: the span check allocates nothing.

@@ -19,6 +19,9 @@ internal abstract class WindowCue(string ruleId, string patternSha256)
     /// overlaps the digit run [<paramref name="runStart"/>, <paramref name="runEnd"/>).</summary>
     public abstract bool MayMatch(string text, int runStart, int runEnd, int from, int to);
 
+    private const string Hex = "0123456789ABCDEFabcdef";
+    private const string UpperAndDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
     private static readonly WindowCue[] All =
     [
         // (?<![\w])(?:\d{1,2}(?:st|…)?\s+(?:of\s+)?(?i:jan(?:uary)?|…|dec(?:ember)?)\.?,?\s+(?:1[89]|20)\d\d)|(?:(?i:jan…)\.?\s+\d{1,2}…)(?![\w])
@@ -26,6 +29,32 @@ internal abstract class WindowCue(string ruleId, string patternSha256)
         // (?i:dob|d\.o\.b\.|date of birth|birth ?date|birthday|born(?: on)?)\s*[:=]?\s*(?<secret>…)
         new SubstringCue("BW-DATA-PII-DATE-OF-BIRTH", "6d4d91d62281eaa883e4fb66ad2824e3dfe863b415f459a3e887f54c341eadb2", "dob", "d.o.b.", "birth", "born"),
         new AddressRunBorders("BW-DATA-PII-STREET-ADDRESS", "b50a949ec87889cbd47da942a68056a3addbf8e1b8f190169e188702b2fea8cb"),
+        // Whole tokens: the same characters bound the value on both sides ((?<![\w-]) … (?![\w-])), so the value is
+        // a whole token of the window: its characters and length are known.
+        // (?<![\w:.-])(?<secret>XX(?<sep>[:-])XX(?:\k<sep>XX){4}|XXXX\.XXXX\.XXXX)(?![\w:.-]): 17 or 14 characters.
+        new WholeTokenCue("BW-DATA-PII-MAC", "3f5be1bc927af95f410bb35587d422751d8ad7552a3f7ef2822d0ae6a6b6a51b", ":.-", Hex + ":-.", 14, 17),
+        // (?<![\w:.-])(?<secret>(?:X{1,4}:){7}X{1,4}|(?:X{1,4}:){1,6}(?::X{1,4}){1,6}|(?:X{1,4}:){1,7}:(?=…))(?![\w:.-]): "1::" to 60 characters.
+        new WholeTokenCue("BW-DATA-PII-IPV6", "42fdd50b78c8d81e87cb1c456a7313e7b1954596917ef9cf8c812e770f69192c", ":.-", Hex + ":", 3, 60),
+        // (?<![\w-])(?<secret>[13][1-9A-HJ-NP-Za-km-z]{24,33})(?![\w-])
+        new WholeTokenCue("BW-DATA-PII-CRYPTO-BTC", "83f8742679d9b9c93f70d2994392135a5d79bd5a48ac723a570cbef3c683e54a", "-", "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz", 25, 34),
+        // (?<![\w-])(?<secret>0x[0-9a-fA-F]{40})(?![\w-])
+        new WholeTokenCue("BW-DATA-PII-CRYPTO-ETH", "8e1d71aee47fc88e305bb83e4904480a27313fa19679be65e77138b8d92fb60c", "-", Hex + "x", 42, 42),
+        // (?<![\w-])(?<secret>(?:0[1-9]|[1-3]\d)[A-Z]{3}[ABCFGHJLPT][A-Z]\d{4}[A-Z][1-9A-Z]Z[0-9A-Z])(?![\w-])
+        new WholeTokenCue("BW-DATA-PII-IN-GSTIN", "185d4387a60549fb3c3b4273928af72c1f8ad31c03a8a95449b5d813fa03578c", "-", UpperAndDigits, 15, 15),
+        // (?<![\w-])(?<secret>[A-Z]{3}[ABCFGHJLPT][A-Z]\d{4}[A-Z])(?![\w-])
+        new WholeTokenCue("BW-DATA-PII-IN-PAN", "14f3fef05fe3a167583ebe75fd9098c610903fe4db8d35611b6c45d772407a67", "-", UpperAndDigits, 10, 10),
+        // (?<![\w-])(?<secret>[A-Z][AEIOUX][A-Z]{2}\d{2}(?:…)(?:…)[HMX](?:AS|…)[B-DF-HJ-NP-TV-Z]{3}[0-9A-Z]\d)(?![\w-])
+        new WholeTokenCue("BW-DATA-PII-MX-CURP", "266d38af822dd89124cf24b1bef96eeff3ca84dd6194c780496fd32bb51438ce", "-", UpperAndDigits, 18, 18),
+        // (?<![\w-])(?<secret>[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z])(?![\w-])
+        new WholeTokenCue("BW-DATA-PII-IT-FISCAL-CODE", "e7b37cd256fe9c7cfc98e82ddaa0c2e8cf89a82f0f8b34679378dba1e80a369d", "-", UpperAndDigits, 16, 16),
+        // (?<![\w-])(?<secret>[STFGM]\d{7}[A-Z])(?![\w-])
+        new WholeTokenCue("BW-DATA-PII-SG-NRIC", "92cb2cf86204559d47be7765cd08416c889b5aeea72c5c0be81f4e4aa3f41b8b", "-", UpperAndDigits, 9, 9),
+        // (?<![\w-])(?<secret>\d{8}[A-Z]|(?:19|20)\d{7}[A-Z]|[ST]\d{2}[A-Z]{2}\d{4}[A-Z])(?![\w-])
+        new WholeTokenCue("BW-DATA-PII-SG-UEN", "d3d4924f89871753ba41a4b13c07e25ab8f853d1fa4a2fa8dc4da393c3e87ebc", "-", UpperAndDigits, 9, 10),
+        // (?<![\w-])(?<secret>[A-Z][A-Z9]\d{7})(?![\w-])
+        new WholeTokenCue("BW-DATA-PII-US-DEA", "ad026bbc7334e0dc2d86b785b865345abcae280b6c60772081924b573c35cc2b", "-", UpperAndDigits, 9, 9),
+        // (?<![\w-])(?<secret>[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y]{2}\d{2})(?![\w-])
+        new WholeTokenCue("BW-DATA-PII-US-MBI", "cde97a18cb7bf20e7307550edb16c3201b7cb3743fb8f61e21c023f42c5b130e", "-", UpperAndDigits + "-", 11, 13),
     ];
 
     /// <summary>The cues by rule id (one per rule), each for the pattern it was written for.</summary>
@@ -121,4 +150,40 @@ internal sealed class AddressRunBorders(string ruleId, string patternSha256) : W
 
     // After the first digits of a branch: a letter ("12B"), "-4", a comma or spaces.
     private static bool MayFollowHead(char c) => c > '\x7f' || char.IsAsciiLetterOrDigit(c) || c is ' ' or '\t' or ',' or '-';
+}
+
+/// <summary>
+/// A value bounded on both sides by the same characters (word characters and <c>boundary</c>) is a whole token of
+/// the window, a maximal stretch of those characters: it needs a token overlapping the run with the value's length
+/// made only of the value's characters. Hashes, UUIDs, versions and identifiers fail one or the other.
+/// </summary>
+internal sealed class WholeTokenCue(string ruleId, string patternSha256, string boundary, string valueChars, int minLength, int maxLength)
+    : WindowCue(ruleId, patternSha256)
+{
+    private readonly SearchValues<char> _boundary = SearchValues.Create(boundary);
+    private readonly SearchValues<char> _valueChars = SearchValues.Create(valueChars);
+
+    private bool InToken(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || _boundary.Contains(c);
+
+    public override bool MayMatch(string text, int runStart, int runEnd, int from, int to)
+    {
+        var i = runStart;
+        while (i < runEnd)
+        {
+            if (!InToken(text[i]))
+            {
+                i++;
+                continue;
+            }
+            var a = i;
+            while (a > from && InToken(text[a - 1])) a--;
+            var b = i + 1;
+            while (b < to && InToken(text[b])) b++;
+            // Beside a non-ASCII character the regex may see a longer token (\w, \d are Unicode): leave it to the regex.
+            if ((a > from && text[a - 1] > '\x7f') || (b < to && text[b] > '\x7f')) return true;
+            if (b - a >= minLength && b - a <= maxLength && !text.AsSpan(a, b - a).ContainsAnyExcept(_valueChars)) return true;
+            i = b + 1;
+        }
+        return false;
+    }
 }
