@@ -119,8 +119,6 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         var rule = entry.Rule;
         var reach = rule.Window > 0 ? rule.Window : DefaultReach;
         if (scannedTo >= runEnd) return; // an earlier match of this rule already covers the run
-        // Context words are cheaper than a regex: a rule that needs one skips runs without any near them.
-        if (rule.ContextWords.Count > 0 && !(context ??= new ContextCursor(text, rule.ContextWords)).Near(runStart, runEnd, rule.ContextWithin + reach)) return;
         var from = Math.Min(runStart, Math.Max(Math.Max(0, runStart - reach), scannedTo));
         var to = Math.Min(text.Length, runEnd + reach);
         if (!rule.Multiline)
@@ -136,6 +134,8 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         // Hashes, versions and timestamps cannot hold this rule's value: skip them without a regex.
         if (entry.Cue is { } cue && !cue.MayMatch(text, runStart, runEnd, from, to)) return;
         if (entry.Shape is { } shape && !shape.MayMatch(text, runStart, runEnd, from, to)) return;
+        // Context words are cheaper than a regex (and dearer than the shapes): a rule that needs one skips runs without any near them.
+        if (rule.ContextWords.Count > 0 && !(context ??= new ContextCursor(text, rule.ContextWords)).Near(runStart, runEnd, rule.ContextWithin + reach)) return;
         try
         {
             // Most windows hold no match: the span check allocates nothing.

@@ -48,11 +48,14 @@ internal sealed class ContextCursor(string text, IReadOnlyList<string> words)
             var last = to - word.Length; // the last start of an occurrence inside [from, to)
             if (last < from) continue;
             // At the window's first character an occurrence counts whatever precedes it (as Near's search does).
-            if (text.AsSpan(from, word.Length).Equals(word, StringComparison.OrdinalIgnoreCase)) return true;
+            if (MayBeCaseVariants(text[from], word[0]) && text.AsSpan(from, word.Length).Equals(word, StringComparison.OrdinalIgnoreCase)) return true;
             if (NextWordStart(w, from + 1, last)) return true;
         }
         return false;
     }
+
+    // ASCII characters equal ignoring case differ at most in bit 0x20; a cheap test before the comparison at every run.
+    private static bool MayBeCaseVariants(char a, char b) => a > '\x7f' || b > '\x7f' || (a | 0x20) == (b | 0x20);
 
     /// <summary>Whether word <paramref name="w"/> begins a word somewhere in [<paramref name="q"/>, <paramref name="last"/>].</summary>
     private bool NextWordStart(int w, int q, int last)
