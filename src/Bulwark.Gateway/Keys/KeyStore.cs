@@ -110,9 +110,7 @@ public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
         command.CommandText = "UPDATE virtual_keys SET team = $team, models = $models, rpm = $rpm, tpm = $tpm, budget_tokens_per_day = $budget, guard_policy = $policy "
             + "WHERE id = $id AND revoked_ms IS NULL";
         AddSettings(command, key);
-        var changed = command.ExecuteNonQuery() == 1;
-        database.AccessChanged(); // cached keys are stale now
-        return changed;
+        return database.ExecuteAccessChange(command) == 1;
     }
 
     /// <summary>Revokes a key by id; false when no active key has that id.</summary>
@@ -123,9 +121,7 @@ public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
         command.CommandText = "UPDATE virtual_keys SET revoked_ms = $now WHERE id = $id AND revoked_ms IS NULL";
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
-        var changed = command.ExecuteNonQuery() == 1;
-        database.AccessChanged(); // cached keys are stale now
-        return changed;
+        return database.ExecuteAccessChange(command) == 1;
     }
 
     private static void AddSettings(SqliteCommand command, VirtualKey key)

@@ -20,9 +20,7 @@ public sealed class TeamStore(GatewayDatabase database, TimeProvider time)
         command.CommandText = "INSERT INTO teams (" + Columns + ") VALUES ($name, $models, $rpm, $tpm, $budget, $policy, $created) ON CONFLICT (name) DO NOTHING";
         command.Parameters.AddWithValue("$created", team.Created.ToUnixTimeMilliseconds());
         AddSettings(command, team);
-        var created = command.ExecuteNonQuery() == 1;
-        database.AccessChanged(); // cached keys carry their team's row too
-        return created ? team : null;
+        return database.ExecuteAccessChange(command) == 1 ? team : null;
     }
 
     public TeamPolicy? Get(string name)
@@ -53,9 +51,7 @@ public sealed class TeamStore(GatewayDatabase database, TimeProvider time)
         using var command = connection.CreateCommand();
         command.CommandText = "UPDATE teams SET models = $models, rpm = $rpm, tpm = $tpm, budget_tokens_per_day = $budget, guard_policy = $policy WHERE name = $name";
         AddSettings(command, team);
-        var changed = command.ExecuteNonQuery() == 1;
-        database.AccessChanged(); // cached keys carry their team's row too
-        return changed;
+        return database.ExecuteAccessChange(command) == 1;
     }
 
     /// <summary>Deletes the team's row (its keys keep working without team limits); false when there is none.</summary>
@@ -65,9 +61,7 @@ public sealed class TeamStore(GatewayDatabase database, TimeProvider time)
         using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM teams WHERE name = $name";
         command.Parameters.AddWithValue("$name", name);
-        var changed = command.ExecuteNonQuery() == 1;
-        database.AccessChanged(); // cached keys carry their team's row too
-        return changed;
+        return database.ExecuteAccessChange(command) == 1;
     }
 
     internal static IReadOnlyList<string> SplitModels(string models) => models.Split(',', StringSplitOptions.RemoveEmptyEntries);

@@ -25,7 +25,18 @@ public sealed class GatewayDatabase
     /// <summary>Bumped by every key or team change made through this process: cached keys older than it are stale.</summary>
     public int AccessGeneration => Volatile.Read(ref _accessGeneration);
 
-    public void AccessChanged() => Interlocked.Increment(ref _accessGeneration);
+    /// <summary>Runs a key or team write and marks every cached key stale (keys carry their team's row); the rows changed.</summary>
+    public int ExecuteAccessChange(SqliteCommand command)
+    {
+        try
+        {
+            return command.ExecuteNonQuery();
+        }
+        finally
+        {
+            Interlocked.Increment(ref _accessGeneration);
+        }
+    }
 
     /// <summary>Opens (creating if needed) and migrates the database at <paramref name="path"/>.</summary>
     public static GatewayDatabase Open(string path)

@@ -68,17 +68,7 @@ internal abstract class PrometheusFamily(string name, string help)
     {
         protected override string Type => "counter";
 
-        protected override Series NewSeries(string labels) => new CounterSeries();
-
-        private sealed class CounterSeries : Series
-        {
-            private double _total;
-
-            public override void Add(double value) => _total += value;
-
-            public override void WriteTo(StringBuilder text, string name, string labels) =>
-                text.Append(name).Append(PrometheusText.Braced(labels)).Append(' ').Append(PrometheusText.Number(_total)).Append('\n');
-        }
+        protected override Series NewSeries(string labels) => new SumSeries();
     }
 
     /// <summary>An up-down counter's running sum (active requests, open connections).</summary>
@@ -86,17 +76,18 @@ internal abstract class PrometheusFamily(string name, string help)
     {
         protected override string Type => "gauge";
 
-        protected override Series NewSeries(string labels) => new GaugeSeries();
+        protected override Series NewSeries(string labels) => new SumSeries();
+    }
 
-        private sealed class GaugeSeries : Series
-        {
-            private double _value;
+    /// <summary>A running sum: a counter's total (only ever added to) or an up-down counter's value.</summary>
+    private sealed class SumSeries : Series
+    {
+        private double _sum;
 
-            public override void Add(double value) => _value += value;
+        public override void Add(double value) => _sum += value;
 
-            public override void WriteTo(StringBuilder text, string name, string labels) =>
-                text.Append(name).Append(PrometheusText.Braced(labels)).Append(' ').Append(PrometheusText.Number(_value)).Append('\n');
-        }
+        public override void WriteTo(StringBuilder text, string name, string labels) =>
+            text.Append(name).Append(PrometheusText.Braced(labels)).Append(' ').Append(PrometheusText.Number(_sum)).Append('\n');
     }
 
     private sealed class HistogramFamily(string name, string help, double[] bounds) : PrometheusFamily(name, help)
