@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution and prints one closing line: "N passed, N failed[, N skipped]".
-# Works on a bare machine with the .NET 10 SDK: NuGet packages are restored on first use; nothing else is needed
+# Works on a bare machine with the .NET 10 SDK: NuGet packages are restored on first use; PostgreSQL and Redis are
+# installed from Debian's packages when missing (below)
 # (the evaluation tests read ../shared when it is there and are skipped with a message when it is not; the openai
 # npm client test needs Node.js and npm, and is skipped with a message without them).
 set -uo pipefail
@@ -16,6 +17,24 @@ results=.test-results
 rm -rf "$results"
 mkdir -p "$results"
 configuration=${CONFIGURATION:-Release}
+
+# The gateway's scale and fault tests run real PostgreSQL and Redis servers, which they start themselves on loopback
+# ports (and stop and restart mid-run); they need the Debian packages' binaries. Installed here when missing and we
+# may (root); without them those tests are skipped with a message.
+if ! command -v redis-server >/dev/null 2>&1 || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing postgresql and redis-server (Debian packages) for the gateway store tests" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server) >/dev/null 2>&1 \
+      || echo "test.sh: could not install postgresql and redis-server: the gateway store tests will be skipped" >&2
+  else
+    echo "test.sh: postgresql or redis-server is missing and cannot be installed here: the gateway store tests will be skipped" >&2
+  fi
+fi
+# Debian starts the packaged services on install; the tests run their own servers, so the packaged ones are stopped.
+if [ "$(id -u)" -eq 0 ]; then
+  service redis-server stop >/dev/null 2>&1 || true
+  service postgresql stop >/dev/null 2>&1 || true
+fi
 
 # The openai npm client test drives the gateway with the package pinned in tests/clients/node/package-lock.json.
 if command -v npm >/dev/null 2>&1; then

@@ -15,6 +15,7 @@ internal sealed class GatewayConfigDocument
     public AdminDocument? Admin { get; set; }
     public TelemetryDocument? Telemetry { get; set; }
     public LoggingDocument? Logging { get; set; }
+    public StoresDocument? Stores { get; set; }
 }
 
 internal sealed class UpstreamDocument
@@ -73,4 +74,9 @@ internal sealed class TelemetryDocument
 internal sealed class LoggingDocument
 {
     public string? Format { get; set; }
+}
+
+internal sealed class StoresDocument
+{
+    public string? OnFailure { get; set; }
 }

@@ -98,6 +98,12 @@ public static class GatewayConfigLoader
         var promptCipher = PromptCipher(document.Audit?.EncryptionKey, excerpt, errors, environment);
         var telemetry = TelemetryConfig.Read(document.Telemetry, errors);
         var logFormat = TelemetryConfig.ReadLogFormat(document.Logging, errors);
+        var storeFailure = document.Stores?.OnFailure switch
+        {
+            null or "closed" => StoreFailureMode.Closed,
+            "open" => StoreFailureMode.Open,
+            var other => Invalid(errors, $"stores.on-failure: must be closed or open (got '{other}')", StoreFailureMode.Closed),
+        };
 
         string? admin = null;
         if (document.Admin?.Credential is { } credential)
@@ -116,7 +122,14 @@ public static class GatewayConfigLoader
             PromptCipher = promptCipher,
             Telemetry = telemetry,
             LogFormat = logFormat,
+            StoreFailure = storeFailure,
         };
+    }
+
+    private static T Invalid<T>(List<string> errors, string error, T fallback)
+    {
+        errors.Add(error);
+        return fallback;
     }
 
     /// <summary>The audit key for full-encrypted excerpts: from the environment only, 32 bytes in base64, never echoed.</summary>

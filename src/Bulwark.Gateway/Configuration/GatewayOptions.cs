@@ -52,6 +52,16 @@ public sealed record UpstreamOptions(string Name, UpstreamKind Kind, Uri BaseUrl
     public override string ToString() => $"{Name} ({Kind}, {BaseUrl})";
 }
 
+/// <summary>What the gateway does while a shared store (PostgreSQL, Redis) is unreachable (<c>stores.on-failure</c>).</summary>
+public enum StoreFailureMode
+{
+    /// <summary>Refuse what needs the store (503 <c>store_unavailable</c>): no request goes unlimited or unaudited. The default.</summary>
+    Closed,
+
+    /// <summary>Keep serving on local state (in-process limits, a per-request vault, audit records queued in memory) and catch up when the store is back.</summary>
+    Open,
+}
+
 /// <summary>A model name clients use, the upstream that serves it, and the name the upstream knows it by.</summary>
 /// <param name="GuardPolicy">A named guard policy for this model's requests (unless the key or team names one); null: the default.</param>
 public sealed record ModelRoute(string Model, string Upstream, string UpstreamModel, string? GuardPolicy = null);
@@ -86,6 +96,10 @@ public sealed record GatewayOptions(
     public TelemetryOptions Telemetry { get; init; } = TelemetryOptions.Default;
 
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
+    /// <summary>Fail closed (the default) or open while PostgreSQL or Redis is down.</summary>
+    public StoreFailureMode StoreFailure { get; init; } = StoreFailureMode.Closed;
+
     public static readonly TimeSpan DefaultUpstreamTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Keeps the admin credential and upstream keys out of anything that prints the options.</summary>
