@@ -12,6 +12,7 @@ using Bulwark.Kernel;
 using Bulwark.Kernel.RulePacks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -56,6 +57,10 @@ public static partial class GatewayApp
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.Limits.MaxBodyBytes + 1; // the body reader answers 413 itself
+            // Against slow and oversized clients (slowloris): headers must fit and arrive in time, bodies keep a rate.
+            kestrel.Limits.MaxRequestHeadersTotalSize = options.Limits.MaxHeaderBytes;
+            kestrel.Limits.RequestHeadersTimeout = options.Limits.HeaderTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(options.Limits.MinBodyBytesPerSecond, options.Limits.HeaderTimeout);
         });
         builder.Logging.UseGatewayFormat(options.LogFormat);
         settings.Logging?.Invoke(builder.Logging);
@@ -75,6 +80,7 @@ public static partial class GatewayApp
         services.AddSingleton<DailyTokenUsage>();
         services.AddHostedService<TokenUsageFlusher>();
         services.AddSingleton<AccessPolicy>();
+        services.AddSingleton<StreamSlots>();
         services.AddHostedService<UnknownGuardPolicyCheck>();
         services.AddAdminApi(options);
         services.AddSingleton<AuditStore>();

@@ -49,6 +49,10 @@ internal sealed class LimitsDocument
     public long? MaxBodyBytes { get; set; }
     public string? UpstreamTimeout { get; set; }
     public int? DefaultRpm { get; set; }
+    public int? MaxHeaderBytes { get; set; }
+    public string? HeaderTimeout { get; set; }
+    public int? MinBodyRate { get; set; }
+    public int? MaxStreamsPerKey { get; set; }
 }
 
 internal sealed class AuditDocument

@@ -85,6 +85,7 @@ public static class GatewayConfigLoader
         if (limits.UpstreamTimeout is { } text && !TryDuration(text, out timeout))
             errors.Add($"limits.upstream-timeout: must be a duration such as 500ms, 30s or 2m (got '{text}')");
         if (limits.DefaultRpm is < 1) errors.Add($"limits.default-rpm: must be at least 1 (got {limits.DefaultRpm})");
+        var abuse = AbuseLimits(limits, errors);
 
         var excerpt = PromptExcerptMode.None;
         switch (document.Audit?.PromptExcerpt)
@@ -116,7 +117,13 @@ public static class GatewayConfigLoader
         if (errors.Count > 0) throw new BulwarkInputException($"{source}: invalid gateway config:\n  " + string.Join("\n  ", errors));
         return new GatewayOptions(listen, upstreams, routes,
             new GuardOptions(policyPath, guards.Pseudonymize ?? false, guards.Canary ?? true, holdBack, namedPolicies),
-            new LimitOptions(maxBody, timeout, limits.DefaultRpm),
+            new LimitOptions(maxBody, timeout, limits.DefaultRpm)
+            {
+                MaxHeaderBytes = abuse.MaxHeaderBytes,
+                HeaderTimeout = abuse.HeaderTimeout,
+                MinBodyBytesPerSecond = abuse.MinBodyBytesPerSecond,
+                MaxStreamsPerKey = abuse.MaxStreamsPerKey,
+            },
             Resolve(baseDirectory, document.Database ?? DefaultDatabase), excerpt, admin)
         {
             PromptCipher = promptCipher,
@@ -124,6 +131,22 @@ public static class GatewayConfigLoader
             LogFormat = logFormat,
             StoreFailure = storeFailure,
         };
+    }
+
+    /// <summary>The limits that protect the gateway from abusive clients: header size, slow headers and bodies, open streams.</summary>
+    private static (int MaxHeaderBytes, TimeSpan HeaderTimeout, int MinBodyBytesPerSecond, int MaxStreamsPerKey) AbuseLimits(LimitsDocument limits, List<string> errors)
+    {
+        var headerBytes = limits.MaxHeaderBytes ?? LimitOptions.DefaultMaxHeaderBytes;
+        if (headerBytes is < 4096 or > 1024 * 1024) errors.Add($"limits.max-header-bytes: must be between 4096 and 1048576 (got {headerBytes})");
+        var headerTimeout = LimitOptions.DefaultHeaderTimeout;
+        // Kestrel checks rates on a one-second heartbeat, so shorter periods cannot be enforced.
+        if (limits.HeaderTimeout is { } text && (!TryDuration(text, out headerTimeout) || headerTimeout < TimeSpan.FromSeconds(2)))
+            errors.Add($"limits.header-timeout: must be a duration of at least 2s, such as 10s (got '{text}')");
+        var bodyRate = limits.MinBodyRate ?? LimitOptions.DefaultMinBodyBytesPerSecond;
+        if (bodyRate is < 1 or > 10 * 1024 * 1024) errors.Add($"limits.min-body-rate: must be between 1 and 10485760 bytes per second (got {bodyRate})");
+        var streams = limits.MaxStreamsPerKey ?? LimitOptions.DefaultMaxStreamsPerKey;
+        if (streams is < 1 or > 100_000) errors.Add($"limits.max-streams-per-key: must be between 1 and 100000 (got {streams})");
+        return (headerBytes, headerTimeout, bodyRate, streams);
     }
 
     private static T Invalid<T>(List<string> errors, string error, T fallback)

@@ -74,8 +74,30 @@ public sealed record ModelRoute(string Model, string Upstream, string UpstreamMo
 /// <param name="Policies">Named guard policies (<c>guards.policies</c>): name → policy file, for keys, teams and models to pick.</param>
 public sealed record GuardOptions(string? PolicyPath, bool Pseudonymize, bool Canary, int StreamHoldBack, IReadOnlyDictionary<string, string>? Policies = null);
 
-/// <summary>Request limits. Defaults: 1 MiB bodies, 60 s upstream timeout, no per-key default rate.</summary>
-public sealed record LimitOptions(long MaxBodyBytes, TimeSpan UpstreamTimeout, int? DefaultRequestsPerMinute);
+/// <summary>
+/// Request limits. Defaults: 1 MiB bodies, 60 s upstream timeout, no per-key default rate; against abusive clients,
+/// 32 KiB of headers that must all arrive within 10 s, bodies that keep up 240 bytes/s after that grace, and 32
+/// concurrent streams per key.
+/// </summary>
+public sealed record LimitOptions(long MaxBodyBytes, TimeSpan UpstreamTimeout, int? DefaultRequestsPerMinute)
+{
+    public const int DefaultMaxHeaderBytes = 32 * 1024;
+    public const int DefaultMinBodyBytesPerSecond = 240;
+    public const int DefaultMaxStreamsPerKey = 32;
+    public static readonly TimeSpan DefaultHeaderTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>All request headers together (431 above it).</summary>
+    public int MaxHeaderBytes { get; init; } = DefaultMaxHeaderBytes;
+
+    /// <summary>Time for a request's headers to arrive (slowloris): the connection is closed after it. Also the body's grace period.</summary>
+    public TimeSpan HeaderTimeout { get; init; } = DefaultHeaderTimeout;
+
+    /// <summary>The slowest a body may arrive once <see cref="HeaderTimeout"/> has passed (408 below it).</summary>
+    public int MinBodyBytesPerSecond { get; init; } = DefaultMinBodyBytesPerSecond;
+
+    /// <summary>Streamed answers one key may hold open at once on this gateway instance (429 above it).</summary>
+    public int MaxStreamsPerKey { get; init; } = DefaultMaxStreamsPerKey;
+}
 
 /// <summary>The whole validated gateway configuration.</summary>
 public sealed record GatewayOptions(

@@ -59,6 +59,15 @@ public static class JsonBodyReader
         {
             return TooLarge(maxBytes); // Kestrel counts chunked bytes as it parses them, ahead of our reads
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // limits.min-body-rate: a client trickling its body to hold a connection (slowloris on the body).
+            return new Result(null, 408, "request_timeout", "The request body arrived too slowly (under limits.min-body-rate); the connection is closed.");
+        }
+        catch (BadHttpRequestException e)
+        {
+            return new Result(null, 400, "invalid_request_body", $"The request body could not be read: {e.Message}");
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);

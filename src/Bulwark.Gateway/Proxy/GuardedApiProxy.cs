@@ -15,7 +15,7 @@ namespace Bulwark.Gateway.Proxy;
 /// body through YARP, let the API relay the answer through the output guards, and record the tokens it used (which
 /// <see cref="Http.KeyAuthenticationMiddleware"/> charges to the key and its team). What differs per API comes from its <see cref="IGuardedApi"/>.
 /// </summary>
-public sealed class GuardedApiProxy(GatewayOptions options, GuardPolicies policies, UpstreamForwarder forwarder)
+public sealed class GuardedApiProxy(GatewayOptions options, GuardPolicies policies, UpstreamForwarder forwarder, StreamSlots streamSlots)
 {
     public async Task HandleAsync(HttpContext context, IGuardedApi api)
     {
@@ -25,7 +25,7 @@ public sealed class GuardedApiProxy(GatewayOptions options, GuardPolicies polici
         {
             // The rest of an oversized body is never read: the connection cannot carry another request, so say so
             // (a client that reused it would see its next request fail).
-            if (read.Status == StatusCodes.Status413PayloadTooLarge) context.Response.Headers.Connection = "close";
+            if (read.Status is StatusCodes.Status413PayloadTooLarge or StatusCodes.Status408RequestTimeout) context.Response.Headers.Connection = "close";
             await OpenAIErrors.InvalidRequest(context, read.Status, read.Code!, read.Message!).ConfigureAwait(false);
             return;
         }
@@ -38,6 +38,13 @@ public sealed class GuardedApiProxy(GatewayOptions options, GuardPolicies polici
         }
         var stream = api.CanStream && body["stream"].AsBool() == true;
         audit.Stream = stream;
+        using var streamSlot = stream && audit.Key is { } streamer ? streamSlots.TryEnter(streamer.Id) : null;
+        if (stream && audit.Key is not null && streamSlot is null)
+        {
+            await OpenAIErrors.WriteAsync(context, 429, "rate_limit_error", "too_many_streams",
+                $"This key already has {options.Limits.MaxStreamsPerKey} streams open on this gateway (limits.max-streams-per-key); retry when one ends.", TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            return;
+        }
 
         // Forensic copy before any guard rewrites the body: sealed into the audit record when the request ends.
         if (options.PromptExcerpt == PromptExcerptMode.FullEncrypted) audit.ClientPrompt = body.ToJsonString(GatewayJson.Options);
