@@ -94,7 +94,7 @@ public static partial class GatewayApp
         services.AddGatewayTelemetry(options.Telemetry);
 
         var app = builder.Build();
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), api => api.UseMiddleware<AuditMiddleware>().UseMiddleware<KeyAuthenticationMiddleware>());
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), api => api.Use(RequestIds.AssignAsync).UseMiddleware<AuditMiddleware>().UseMiddleware<KeyAuthenticationMiddleware>());
 
         app.MapGet("/healthz", () => Results.Json(new JsonObject { ["status"] = "ok" }));
         app.MapGet("/readyz", (GatewayDatabase database) => Ready(database));
