@@ -7,7 +7,15 @@ namespace Bulwark.GatewayLoad;
 /// <summary>One endpoint under load: where chat requests go, the model name it routes, and its headers.</summary>
 /// <param name="Name">A stable id the verdicts refer to: direct, bulwark-bare, bulwark-guarded, portkey.</param>
 /// <param name="Pid">The process whose processor time is charged to this target (the gateway; the upstream for direct).</param>
-public sealed record LoadTarget(string Name, string Label, string Url, string Model, Dictionary<string, string> Headers, int? Pid);
+/// <param name="MoreUrls">Further instances of the same service (a load balancer's pool): connection i goes to instance i mod n.</param>
+/// <param name="MorePids">Their processes, whose processor time is charged to the target too.</param>
+public sealed record LoadTarget(string Name, string Label, string Url, string Model, Dictionary<string, string> Headers, int? Pid,
+    IReadOnlyList<string>? MoreUrls = null, IReadOnlyList<int>? MorePids = null)
+{
+    public IReadOnlyList<string> Urls => [Url, .. MoreUrls ?? []];
+
+    public IReadOnlyList<int> Pids => Pid is { } pid ? [pid, .. MorePids ?? []] : [];
+}
 
 /// <summary>One load shape: streamed or whole answers, at how many concurrent connections; <paramref name="ModelMilliseconds"/>
 /// is how long the mock upstream takes per answer (0: at once, so only the gateways' own cost shows).</summary>
@@ -29,7 +37,10 @@ public sealed record LoadPlan(
     int? UpstreamPid,
     Dictionary<string, string> Run,
     string OutJson,
-    string OutMarkdown)
+    string OutMarkdown,
+    string Title = "Gateway load: direct vs Bulwark (no guards, default guards) vs Portkey",
+    string Script = "bench/gateway-load.sh",
+    bool JudgeGatewayTargets = true)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

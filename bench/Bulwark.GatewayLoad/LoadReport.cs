@@ -16,7 +16,7 @@ public sealed record LoadReport(
     public static LoadReport Of(LoadPlan plan, IReadOnlyList<Measurement> measurements)
     {
         var summaries = TargetSummary.Of(measurements);
-        return new LoadReport(plan, measurements, summaries, IssueTargets.Added(summaries), IssueTargets.Judge(summaries));
+        return new LoadReport(plan, measurements, summaries, IssueTargets.Added(summaries), plan.JudgeGatewayTargets ? IssueTargets.Judge(summaries) : []);
     }
 
     /// <summary>The measurements of an earlier run's JSON report.</summary>
@@ -43,17 +43,20 @@ public sealed record LoadReport(
     {
         var md = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        md.AppendLine("# Gateway load: direct vs Bulwark (no guards, default guards) vs Portkey").AppendLine();
-        md.AppendLine(c, $"Written by `bench/gateway-load.sh`; raw figures per round in `gateway-load.json`.").AppendLine();
-        md.AppendLine("```bash").AppendLine(Plan.Run.GetValueOrDefault("command", "bash bench/gateway-load.sh")).AppendLine("```").AppendLine();
+        md.AppendLine(c, $"# {Plan.Title}").AppendLine();
+        md.AppendLine(c, $"Written by `{Plan.Script}`; raw figures per round in `{Path.GetFileName(Plan.OutJson)}`.").AppendLine();
+        md.AppendLine("```bash").AppendLine(Plan.Run.GetValueOrDefault("command", "bash " + Plan.Script)).AppendLine("```").AppendLine();
         md.AppendLine("| | |").AppendLine("|---|---|");
         foreach (var (key, value) in Plan.Run.Where(kv => kv.Key != "command")) md.AppendLine(c, $"| {key} | {value} |");
         md.AppendLine(c, $"| prompt | one system message ({ChatPrompt.SystemMessage.Length} characters) + one user message of {ChatPrompt.User.Length} characters (1 KB, benign: a support ticket to summarise); the mock echoes it back |");
         md.AppendLine(c, $"| method | closed loop: each connection sends the next request when the answer has been read in full and checked; first {Plan.PrimingSeconds:0.#} s of uncounted load per target and phase (JIT tiers, V8), then per measurement {Plan.WarmupSeconds:0.#} s warm-up then {Plan.DurationSeconds:0.#} s counted, per target and phase; {Plan.Rounds} rounds, the target order rotated each time; medians over rounds |").AppendLine();
 
-        md.AppendLine("## Targets").AppendLine().AppendLine("| target | measured | verdict |").AppendLine("|---|---|---|");
-        foreach (var v in Verdicts) md.AppendLine(c, $"| {v.Goal} | {v.Measured} | **{v.Status}** |");
-        md.AppendLine();
+        if (Verdicts.Count > 0)
+        {
+            md.AppendLine("## Targets").AppendLine().AppendLine("| target | measured | verdict |").AppendLine("|---|---|---|");
+            foreach (var v in Verdicts) md.AppendLine(c, $"| {v.Goal} | {v.Measured} | **{v.Status}** |");
+            md.AppendLine();
+        }
 
         foreach (var phase in Plan.Phases)
         {

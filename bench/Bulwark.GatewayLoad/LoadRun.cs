@@ -23,13 +23,14 @@ public sealed class LoadRun(LoadTarget target, LoadPhase phase, TimeSpan warmup,
         };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
         var body = ChatPrompt.Body(target.Model, phase.Stream, phase.ModelMilliseconds);
-        var workers = Enumerable.Range(0, phase.Connections).Select(_ => new LoadWorker(client, target, body, phase.Stream)).ToList();
+        var urls = target.Urls;
+        var workers = Enumerable.Range(0, phase.Connections).Select(i => new LoadWorker(client, urls[i % urls.Count], target, body, phase.Stream)).ToList();
         var running = workers.Select(w => Task.Run(() => w.RunAsync(() => _stopping))).ToList();
 
         await Task.Delay(warmup).ConfigureAwait(false);
-        var before = Snapshot.Take(target.Pid, upstreamPid);
+        var before = Snapshot.Take(target.Pids, upstreamPid);
         await Task.Delay(duration).ConfigureAwait(false);
-        var after = Snapshot.Take(target.Pid, upstreamPid);
+        var after = Snapshot.Take(target.Pids, upstreamPid);
         _stopping = true;
         await Task.WhenAll(running).ConfigureAwait(false);
 
@@ -56,7 +57,7 @@ public sealed class LoadRun(LoadTarget target, LoadPhase phase, TimeSpan warmup,
     /// <summary>The clock and the processor times at one edge of the window.</summary>
     private sealed record Snapshot(long At, TimeSpan? TargetCpu, TimeSpan? UpstreamCpu, TimeSpan ClientCpu)
     {
-        public static Snapshot Take(int? targetPid, int? upstreamPid) =>
-            new(Stopwatch.GetTimestamp(), ProcessorTime.Of(targetPid), ProcessorTime.Of(upstreamPid), ProcessorTime.OfThisProcess());
+        public static Snapshot Take(IReadOnlyList<int> targetPids, int? upstreamPid) =>
+            new(Stopwatch.GetTimestamp(), ProcessorTime.OfAll(targetPids), ProcessorTime.Of(upstreamPid), ProcessorTime.OfThisProcess());
     }
 }

@@ -10,7 +10,7 @@ public readonly record struct Sample(long Ended, long Elapsed, bool Ok);
 /// One closed-loop connection: sends the request, reads the whole answer (every streamed chunk), checks it, and
 /// sends the next one at once, until told to stop. Keeps every sample; the run picks those inside its window.
 /// </summary>
-public sealed class LoadWorker(HttpClient client, LoadTarget target, byte[] body, bool stream)
+public sealed class LoadWorker(HttpClient client, string url, LoadTarget target, byte[] body, bool stream)
 {
     private byte[] _buffer = new byte[64 * 1024];
 
@@ -30,7 +30,7 @@ public sealed class LoadWorker(HttpClient client, LoadTarget target, byte[] body
         var ok = false;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = new ByteArrayContent(body) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
             request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
             foreach (var (name, value) in target.Headers) request.Headers.TryAddWithoutValidation(name, value);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);

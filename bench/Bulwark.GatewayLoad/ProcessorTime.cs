@@ -19,6 +19,19 @@ public static class ProcessorTime
         }
     }
 
+    /// <summary>The sum over several processes (a target of several instances); null when any is unknown.</summary>
+    public static TimeSpan? OfAll(IReadOnlyList<int> pids)
+    {
+        if (pids.Count == 0) return null;
+        var total = TimeSpan.Zero;
+        foreach (var pid in pids)
+        {
+            if (Of(pid) is not { } time) return null;
+            total += time;
+        }
+        return total;
+    }
+
     public static TimeSpan OfThisProcess()
     {
         using var process = Process.GetCurrentProcess();
