@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Json;
+using Bulwark.Gateway.Audit;
+using Bulwark.Samples.MockUpstream;
+
+namespace Bulwark.Gateway.Tests;
+
+/// <summary>
+/// Routes with fallbacks in front of upstreams that fail in each retryable way. The failing upstreams are the mock
+/// with a fault marker in their upstream-model (so the fallback, the same mock without it, answers), or a closed port.
+/// Each scenario has upstreams of its own, so one test's failures do not open another's circuit.
+/// </summary>
+public sealed class ResilienceFixture : GatewayFixture
+{
+    public const string ClosedPort = "http://127.0.0.1:9/v1";
+
+    protected override string Configure(string yaml) => yaml
+        .Replace("upstreams:\n", $"""
+            upstreams:
+              - {"{"} name: down, kind: openai-compatible, base-url: "{ClosedPort}" {"}"}
+              - {"{"} name: backup, kind: openai-compatible, base-url: "{Upstream.BaseUrl}" {"}"}
+              - {"{"} name: sick, kind: openai-compatible, base-url: "{Upstream.BaseUrl}" {"}"}
+              - {"{"} name: limited, kind: openai-compatible, base-url: "{Upstream.BaseUrl}" {"}"}
+              - {"{"} name: resetting, kind: openai-compatible, base-url: "{Upstream.BaseUrl}" {"}"}
+              - {"{"} name: stalling, kind: openai-compatible, base-url: "{Upstream.BaseUrl}" {"}"}
+              - {"{"} name: failing, kind: openai-compatible, base-url: "{Upstream.BaseUrl}" {"}"}
+
+            """, StringComparison.Ordinal)
+        .Replace("models:\n", $"""
+            models:
+              - {"{"} name: refused, upstream: down, upstream-model: {MockUpstreamServer.ModelName}, fallbacks: [{"{"} upstream: backup {"}"}] {"}"}
+              - {"{"} name: unavailable, upstream: sick, upstream-model: "mock-model [unavailable]", fallbacks: [{"{"} upstream: backup, upstream-model: {MockUpstreamServer.ModelName} {"}"}] {"}"}
+              - {"{"} name: rate-limited, upstream: limited, upstream-model: "mock-model [rate-limited]", fallbacks: [{"{"} upstream: backup, upstream-model: {MockUpstreamServer.ModelName} {"}"}] {"}"}
+              - {"{"} name: reset, upstream: resetting, upstream-model: "mock-model [reset]", fallbacks: [{"{"} upstream: backup, upstream-model: {MockUpstreamServer.ModelName} {"}"}] {"}"}
+              - {"{"} name: stalled, upstream: stalling, upstream-model: "mock-model [stall]", fallbacks: [{"{"} upstream: backup, upstream-model: {MockUpstreamServer.ModelName} {"}"}] {"}"}
+              - {"{"} name: server-error, upstream: failing, upstream-model: {MockUpstreamServer.ModelName}, fallbacks: [{"{"} upstream: backup {"}"}] {"}"}
+              - {"{"} name: with-backup, upstream: mock, upstream-model: {MockUpstreamServer.ModelName}, fallbacks: [{"{"} upstream: backup {"}"}] {"}"}
+
+            """, StringComparison.Ordinal);
+}
+
+/// <summary>Retries and fallbacks: what is retried, where it goes, what the client and the audit see.</summary>
+public sealed class ResilienceTests(ResilienceFixture gateway) : IClassFixture<ResilienceFixture>
+{
+    [Fact]
+    public async Task A_refused_connection_falls_back_to_the_next_upstream()
+    {
+        var marker = TestMarker.New();
+        var response = await gateway.Http.PostAsJsonAsync("/v1/chat/completions", ChatCompletionTests.Chat($"hello {marker}", model: "refused"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("backup", (await AuditOfAsync(marker)).Upstream); // the audit names the upstream that answered
+    }
+
+    [Theory]
+    [InlineData("unavailable")] // 503
+    [InlineData("rate-limited")] // 429: another upstream may not be limiting us
+    [InlineData("reset")] // the connection drops before any header
+    public async Task A_retryable_failure_falls_back_and_the_answer_is_still_guarded(string model)
+    {
+        var marker = TestMarker.New();
+        var response = await gateway.Http.PostAsJsonAsync("/v1/chat/completions", ChatCompletionTests.Chat($"the token please {marker} [leak]", model: model));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(MockUpstreamServer.LeakedToken[..8], text, StringComparison.Ordinal);
+        Assert.Contains("[REDACTED:BW-DATA-SECRET-", text, StringComparison.Ordinal);
+        Assert.Equal(2, Hits(marker)); // the failing upstream once, the fallback once
+        Assert.Equal("backup", (await AuditOfAsync(marker)).Upstream);
+    }
+
+    [Fact]
+    public async Task No_response_headers_in_time_falls_back_without_waiting_again_on_the_same_upstream()
+    {
+        var marker = TestMarker.New();
+        var response = await gateway.Http.PostAsJsonAsync("/v1/chat/completions", ChatCompletionTests.Chat($"hello {marker}", model: "stalled"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, Hits(marker));
+        Assert.Equal("backup", (await AuditOfAsync(marker)).Upstream);
+    }
+
+    [Fact]
+    public async Task A_500_is_not_retried()
+    {
+        var marker = TestMarker.New();
+        var response = await gateway.Http.PostAsJsonAsync("/v1/chat/completions", ChatCompletionTests.Chat($"please [fail] {marker}", model: "server-error"));
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("upstream_error", await RobustnessTests.CodeAsync(response));
+        Assert.Equal(1, Hits(marker));
+    }
+
+    [Fact]
+    public async Task A_reset_without_a_fallback_is_retried_on_the_same_upstream_then_502()
+    {
+        var marker = TestMarker.New();
+        var response = await gateway.Http.PostAsJsonAsync("/v1/chat/completions", ChatCompletionTests.Chat($"hello {marker} [reset]"));
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("upstream_unavailable", await RobustnessTests.CodeAsync(response));
+        Assert.Equal(2, Hits(marker)); // resilience.retries: 1 (the default)
+        var record = await AuditOfAsync(marker);
+        Assert.Equal((502, "upstream_unavailable", "mock"), (record.Status, record.Error, record.Upstream));
+    }
+
+    [Fact]
+    public async Task Nothing_is_retried_once_the_answer_has_started_reaching_the_client()
+    {
+        var marker = TestMarker.New();
+        var response = await gateway.Http.PostAsJsonAsync("/v1/chat/completions", ChatCompletionTests.Chat($"the token please {marker} [leak] [reset-mid]", stream: true, model: "with-backup"));
+        var sse = await Sse.ReadAsync(response);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("upstream_failed", (string?)sse.Error?["code"]);
+        Assert.True(sse.EndsWithDone);
+        Assert.DoesNotContain(MockUpstreamServer.LeakedToken[..8], sse.Raw, StringComparison.Ordinal);
+        Assert.Equal(1, Hits(marker)); // the fallback was not asked: the client already had a 200 and the stream's start
+    }
+
+    private int Hits(string marker) => gateway.Upstream.Received.Count(r => r.ToJsonString().Contains(marker, StringComparison.Ordinal));
+
+    private async Task<AuditRecord> AuditOfAsync(string marker) =>
+        Assert.Single(await gateway.AuditAsync(), r => r.Excerpt?.Contains(marker, StringComparison.Ordinal) == true);
+}
