@@ -117,3 +117,95 @@ public sealed class ResilienceTests(ResilienceFixture gateway) : IClassFixture<R
     private async Task<AuditRecord> AuditOfAsync(string marker) =>
         Assert.Single(await gateway.AuditAsync(), r => r.Excerpt?.Contains(marker, StringComparison.Ordinal) == true);
 }
+
+/// <summary>An upstream that fails everything, retried under a small budget and a circuit breaker that never opens.</summary>
+public sealed class RetryBudgetFixture : GatewayFixture
+{
+    protected override string Configure(string yaml) => yaml
+        .Replace("upstreams:\n", $"upstreams:\n  - {{ name: sick, kind: openai-compatible, base-url: \"{Upstream.BaseUrl}\" }}\n", StringComparison.Ordinal)
+        .Replace("models:\n", "models:\n  - { name: always-unavailable, upstream: sick, upstream-model: \"mock-model [unavailable]\" }\n", StringComparison.Ordinal)
+        + "\nresilience:\n  retries: 1\n  retry-budget: 20%\n  circuit-breaker: { failures: 1000, open-for: 1s }\n";
+}
+
+public sealed class ResilienceBudgetTests(RetryBudgetFixture gateway) : IClassFixture<RetryBudgetFixture>
+{
+    [Fact]
+    public async Task Retries_under_a_failing_upstream_stay_within_the_budget()
+    {
+        var marker = TestMarker.New();
+        const int requests = 20;
+        for (var i = 0; i < requests; i++)
+        {
+            var response = await gateway.Http.PostAsJsonAsync("/v1/chat/completions", ChatCompletionTests.Chat($"hello {marker}", model: "always-unavailable"));
+            Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+            Assert.Equal("upstream_error", await RobustnessTests.CodeAsync(response));
+        }
+        var hits = gateway.Upstream.Received.Count(r => r.ToJsonString().Contains(marker, StringComparison.Ordinal));
+        // Without a budget every request would be sent twice (40). With it: the floor of 3 retries, plus 20% of 20.
+        Assert.InRange(hits, requests + 1, requests + Proxy.RetryBudget.MinRetries + (int)(0.2 * requests));
+    }
+}
+
+/// <summary>Circuits that open after 3 consecutive failures, for one second; no retries, so each failure is one hit.</summary>
+public sealed class CircuitBreakerFixture : GatewayFixture
+{
+    protected override string Configure(string yaml) => yaml
+        .Replace("upstreams:\n", $"""
+            upstreams:
+              - {"{"} name: fragile, kind: openai-compatible, base-url: "{Upstream.BaseUrl}" {"}"}
+              - {"{"} name: fragile2, kind: openai-compatible, base-url: "{Upstream.BaseUrl}" {"}"}
+              - {"{"} name: backup, kind: openai-compatible, base-url: "{Upstream.BaseUrl}" {"}"}
+
+            """, StringComparison.Ordinal)
+        .Replace("models:\n", $"""
+            models:
+              - {"{"} name: fragile, upstream: fragile, upstream-model: {MockUpstreamServer.ModelName} {"}"}
+              - {"{"} name: fragile-with-backup, upstream: fragile2, upstream-model: {MockUpstreamServer.ModelName}, fallbacks: [{"{"} upstream: backup {"}"}] {"}"}
+
+            """, StringComparison.Ordinal)
+        + "\nresilience:\n  retries: 0\n  circuit-breaker: { failures: 3, open-for: 1s }\n";
+}
+
+public sealed class ResilienceCircuitTests(CircuitBreakerFixture gateway) : IClassFixture<CircuitBreakerFixture>
+{
+    [Fact]
+    public async Task A_circuit_opens_after_consecutive_failures_and_closes_after_a_successful_probe()
+    {
+        var marker = TestMarker.New();
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.BadGateway, (await ChatAsync($"[fail] {marker}", "fragile")).StatusCode);
+
+        // Open: the upstream is not asked; the client is told when to come back.
+        var skipped = await ChatAsync($"hello {marker}", "fragile");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, skipped.StatusCode);
+        Assert.Equal("upstream_unavailable", await RobustnessTests.CodeAsync(skipped));
+        Assert.NotNull(skipped.Headers.RetryAfter?.Delta);
+        Assert.Equal(3, Hits(marker));
+        Assert.Contains("bulwark_upstream_circuit_open{bulwark_upstream=\"fragile\"} 1", await MetricsAsync(), StringComparison.Ordinal);
+
+        // After open-for, one probe goes; its success closes the circuit.
+        await Task.Delay(TimeSpan.FromMilliseconds(1200));
+        Assert.Equal(HttpStatusCode.OK, (await ChatAsync($"hello {marker}", "fragile")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadGateway, (await ChatAsync($"[fail] {marker}", "fragile")).StatusCode); // closed: one failure is not enough
+        Assert.Equal(HttpStatusCode.OK, (await ChatAsync($"hello {marker}", "fragile")).StatusCode);
+        Assert.Equal(6, Hits(marker));
+        Assert.Contains("bulwark_upstream_circuit_open{bulwark_upstream=\"fragile\"} 0", await MetricsAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_open_circuit_sends_requests_straight_to_the_fallback()
+    {
+        var marker = TestMarker.New();
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.BadGateway, (await ChatAsync($"[fail] {marker}", "fragile-with-backup")).StatusCode);
+        var response = await ChatAsync($"hello {marker} again", "fragile-with-backup");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var records = await gateway.AuditAsync();
+        Assert.Equal("backup", Assert.Single(records, r => r.Excerpt?.Contains($"{marker} again", StringComparison.Ordinal) == true).Upstream);
+        Assert.Equal(4, gateway.Upstream.Received.Count(r => r.ToJsonString().Contains(marker, StringComparison.Ordinal)));
+    }
+
+    private Task<HttpResponseMessage> ChatAsync(string prompt, string model) => gateway.Http.PostAsJsonAsync("/v1/chat/completions", ChatCompletionTests.Chat(prompt, model: model));
+
+    private int Hits(string marker) => gateway.Upstream.Received.Count(r => r.ToJsonString().Contains(marker, StringComparison.Ordinal));
+
+    private async Task<string> MetricsAsync() => await gateway.Client(null).GetStringAsync("/metrics");
+}

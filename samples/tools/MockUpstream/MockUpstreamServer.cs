@@ -170,7 +170,12 @@ public sealed partial class MockUpstreamServer : IAsyncDisposable
 
     private static async Task BreakAsync(HttpContext context, StreamBreak midway)
     {
-        if (midway == StreamBreak.Reset) context.Abort();
+        if (midway == StreamBreak.Reset)
+        {
+            // Give the client time to read what was sent: a reset discards data still unread in its socket buffer.
+            await Task.Delay(TimeSpan.FromMilliseconds(300), context.RequestAborted).ConfigureAwait(false);
+            context.Abort();
+        }
         else await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted).ConfigureAwait(false);
     }
 

@@ -20,7 +20,7 @@ public sealed class StreamingChoicesRelay(GatewayOptions options)
     internal async Task WriteAsync(HttpContext context, HttpResponseMessage response, UpstreamOptions upstream, GuardedRequest request, ChoiceStreamFormat format)
     {
         var audit = RequestAudit.For(context);
-        using var body = await UpstreamFailure.OpenAnswerAsync(context, response, upstream, options.Limits.UpstreamTimeout).ConfigureAwait(false);
+        using var body = await UpstreamFailure.OpenStreamAsync(context, response, upstream, options.Limits.UpstreamTimeout).ConfigureAwait(false);
         if (body is null) return;
         SseWriter.Start(context);
 
