@@ -209,3 +209,35 @@ public sealed class ResilienceCircuitTests(CircuitBreakerFixture gateway) : ICla
 
     private async Task<string> MetricsAsync() => await gateway.Client(null).GetStringAsync("/metrics");
 }
+
+public sealed class ResilienceConfigTests
+{
+    [Fact]
+    public void Resilience_settings_and_fallbacks_are_read_and_checked()
+    {
+        var options = Parse("""
+            upstreams: [{ name: a, kind: openai-compatible, base-url: "http://127.0.0.1:1/v1" }, { name: b, kind: openai-compatible, base-url: "http://127.0.0.1:2/v1" }]
+            models: [{ name: m, upstream: a, upstream-model: x, fallbacks: [{ upstream: b }, { upstream: b, upstream-model: y }] }]
+            resilience: { retries: 2, retry-budget: 10%, circuit-breaker: { failures: 3, open-for: 500ms } }
+            """);
+        Assert.Equal([new("a", "x"), new("b", "x"), new("b", "y")], options.Routes["m"].Targets);
+        Assert.Equal(new Configuration.ResilienceOptions(2, 0.1, new Configuration.CircuitBreakerOptions(3, TimeSpan.FromMilliseconds(500))), options.Resilience);
+        Assert.Equal(Configuration.ResilienceOptions.Default, Parse("""
+            upstreams: [{ name: a, kind: openai-compatible, base-url: "http://127.0.0.1:1/v1" }]
+            models: [{ name: m, upstream: a }]
+            """).Resilience);
+
+        var error = Assert.Throws<Kernel.BulwarkInputException>(() => Parse("""
+            upstreams: [{ name: a, kind: openai-compatible, base-url: "http://127.0.0.1:1/v1" }]
+            models: [{ name: m, upstream: a, fallbacks: [{ upstream: nowhere }] }]
+            resilience: { retries: 9, retry-budget: "0.2", circuit-breaker: { failures: 0, open-for: soon } }
+            """)).Message;
+        Assert.Contains("models[0].fallbacks[0].upstream: must name an upstream", error, StringComparison.Ordinal);
+        Assert.Contains("resilience.retries: must be between 0 and 5", error, StringComparison.Ordinal);
+        Assert.Contains("resilience.retry-budget: must be a percentage", error, StringComparison.Ordinal);
+        Assert.Contains("resilience.circuit-breaker.failures: must be at least 1", error, StringComparison.Ordinal);
+        Assert.Contains("resilience.circuit-breaker.open-for: must be a duration", error, StringComparison.Ordinal);
+    }
+
+    private static Configuration.GatewayOptions Parse(string yaml) => Configuration.GatewayConfigLoader.Parse(yaml, "test.yaml", Path.GetTempPath(), _ => null);
+}
