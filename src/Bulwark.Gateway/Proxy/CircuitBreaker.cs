@@ -13,6 +13,7 @@ public sealed class CircuitBreaker(CircuitBreakerOptions options, TimeProvider t
     private int _failures;
     private DateTimeOffset? _openUntil;
     private bool _probing;
+    private DateTimeOffset _probeStarted;
 
     public CircuitState State
     {
@@ -34,12 +35,15 @@ public sealed class CircuitBreaker(CircuitBreakerOptions options, TimeProvider t
             retryAfter = TimeSpan.Zero;
             if (_openUntil is not { } until) return true;
             var now = time.GetUtcNow();
+            // A probe whose outcome never came back (an attempt that threw) must not hold the circuit half-open forever.
+            if (_probing && now - _probeStarted > options.OpenFor) _probing = false;
             if (now < until || _probing)
             {
                 retryAfter = now < until ? until - now : TimeSpan.FromSeconds(1);
                 return false;
             }
             _probing = true;
+            _probeStarted = now;
             return true;
         }
     }
