@@ -86,8 +86,8 @@ public static partial class GatewayApp
         services.AddSingleton<AuditStore>();
         services.AddSingleton<AuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
-        services.AddHttpForwarder();
         services.AddSingleton<UpstreamClient>();
+        services.AddSingleton<UpstreamHealth>();
         services.AddSingleton<UpstreamForwarder>();
         AddApis(services);
         services.AddSingleton<ModelsEndpoint>();

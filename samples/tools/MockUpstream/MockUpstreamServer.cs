@@ -20,6 +20,11 @@ namespace Bulwark.Samples.MockUpstream;
 /// <item><c>[tool]</c> answers with a <c>lookup</c> tool call whose argument echoes the message;</item>
 /// <item><c>[slow]</c> waits 10 s first; <c>[fail]</c> answers 500; <c>[garbage]</c> answers with non-JSON;</item>
 /// <item><c>[cut]</c> (streaming) stops the stream halfway without <c>[DONE]</c>.</item>
+/// <item>Faults for the gateway's resilience tests (chat completions), read from the last message or from the
+/// request's <c>model</c> (so one route's upstream-model can fail while its fallback answers): <c>[reset]</c> aborts
+/// the connection before any header; <c>[stall]</c> waits 10 s before any header; <c>[unavailable]</c> answers 503; <c>[rate-limited]</c> answers 429 with
+/// Retry-After: 1; <c>[reset-mid]</c> sends half the answer (whole or streamed) and aborts the connection;
+/// <c>[stall-mid]</c> sends half the answer and then nothing for 10 s.</item>
 /// <item><c>[model-ms:N]</c> in the system message waits N ms (at most 10,000) before answering, as a model's
 /// generation time would: load runs measure a gateway against an upstream that takes time, not only an instant one.</item>
 /// </list>
@@ -81,6 +86,24 @@ public sealed partial class MockUpstreamServer : IAsyncDisposable
         var said = Text(last);
         var system = messages.Where(m => (string?)m["role"] is "system" or "developer").Select(Text).FirstOrDefault() ?? "";
 
+        var faults = said + " " + (string?)request["model"];
+        if (faults.Contains("[reset]", StringComparison.Ordinal))
+        {
+            context.Abort(); // before any header: the gateway sees the connection drop
+            return;
+        }
+        if (faults.Contains("[stall]", StringComparison.Ordinal)) await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted).ConfigureAwait(false);
+        if (faults.Contains("[unavailable]", StringComparison.Ordinal) || faults.Contains("[rate-limited]", StringComparison.Ordinal))
+        {
+            var limited = faults.Contains("[rate-limited]", StringComparison.Ordinal);
+            context.Response.StatusCode = limited ? 429 : 503;
+            context.Response.Headers.RetryAfter = "1";
+            await context.Response.WriteAsJsonAsync(new { error = new { message = limited ? "slow down" : "the mock model is overloaded", type = limited ? "rate_limit_error" : "server_error" } }).ConfigureAwait(false);
+            return;
+        }
+        var midway = faults.Contains("[reset-mid]", StringComparison.Ordinal) ? StreamBreak.Reset
+            : faults.Contains("[stall-mid]", StringComparison.Ordinal) ? StreamBreak.Stall
+            : said.Contains("[cut]", StringComparison.Ordinal) ? StreamBreak.Cut : StreamBreak.None;
         if (said.Contains("[slow]", StringComparison.Ordinal)) await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted).ConfigureAwait(false);
         if (ModelTime(system) is { } modelTime) await Task.Delay(modelTime, context.RequestAborted).ConfigureAwait(false);
         if (said.Contains("[fail]", StringComparison.Ordinal))
@@ -109,13 +132,13 @@ public sealed partial class MockUpstreamServer : IAsyncDisposable
         if ((bool?)request["stream"] == true)
         {
             var includeUsage = (bool?)request["stream_options"]?["include_usage"] == true;
-            await StreamAsync(context, toolCall ? null : answer, toolCall ? arguments : null, includeUsage ? usage : null, said.Contains("[cut]", StringComparison.Ordinal)).ConfigureAwait(false);
+            await StreamAsync(context, toolCall ? null : answer, toolCall ? arguments : null, includeUsage ? usage : null, midway).ConfigureAwait(false);
             return;
         }
         var message = toolCall
             ? new JsonObject { ["role"] = "assistant", ["content"] = null, ["tool_calls"] = new JsonArray(ToolCall(arguments)) }
             : new JsonObject { ["role"] = "assistant", ["content"] = answer };
-        await context.Response.WriteAsJsonAsync(new JsonObject
+        var whole = new JsonObject
         {
             ["id"] = "chatcmpl-mock",
             ["object"] = "chat.completion",
@@ -123,10 +146,40 @@ public sealed partial class MockUpstreamServer : IAsyncDisposable
             ["model"] = ModelName,
             ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = toolCall ? "tool_calls" : "stop" }),
             ["usage"] = usage,
-        }).ConfigureAwait(false);
+        };
+        if (midway is StreamBreak.Reset or StreamBreak.Stall)
+        {
+            // Headers and half the body, then the fault: the gateway must not pass the half on.
+            var json = whole.ToJsonString(Relaxed);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(json[..(json.Length / 2)]).ConfigureAwait(false);
+            await context.Response.Body.FlushAsync().ConfigureAwait(false);
+            await BreakAsync(context, midway).ConfigureAwait(false);
+            return;
+        }
+        await context.Response.WriteAsJsonAsync(whole).ConfigureAwait(false);
     }
 
-    private static async Task StreamAsync(HttpContext context, string? answer, string? toolArguments, JsonObject? usage, bool cut)
+    private enum StreamBreak
+    {
+        None,
+        Cut,
+        Reset,
+        Stall,
+    }
+
+    private static async Task BreakAsync(HttpContext context, StreamBreak midway)
+    {
+        if (midway == StreamBreak.Reset)
+        {
+            // Give the client time to read what was sent: a reset discards data still unread in its socket buffer.
+            await Task.Delay(TimeSpan.FromMilliseconds(300), context.RequestAborted).ConfigureAwait(false);
+            context.Abort();
+        }
+        else await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task StreamAsync(HttpContext context, string? answer, string? toolArguments, JsonObject? usage, StreamBreak midway)
     {
         context.Response.ContentType = "text/event-stream";
         await Event(context, Chunk(new JsonObject { ["role"] = "assistant", ["content"] = "" }, null)).ConfigureAwait(false);
@@ -134,7 +187,11 @@ public sealed partial class MockUpstreamServer : IAsyncDisposable
         var pieces = Enumerable.Range(0, (text.Length + 3) / 4).Select(i => text.Substring(i * 4, Math.Min(4, text.Length - i * 4))).ToList();
         for (var i = 0; i < pieces.Count; i++)
         {
-            if (cut && i == pieces.Count / 2) return; // the connection just ends: no finish_reason, no [DONE]
+            if (midway != StreamBreak.None && i == pieces.Count / 2)
+            {
+                if (midway != StreamBreak.Cut) await BreakAsync(context, midway).ConfigureAwait(false);
+                return; // [cut]: the connection just ends: no finish_reason, no [DONE]
+            }
             var delta = answer is not null ? new JsonObject { ["content"] = pieces[i] }
                 : new JsonObject { ["tool_calls"] = new JsonArray(i == 0 ? ToolCall(pieces[i]) : new JsonObject { ["index"] = 0, ["function"] = new JsonObject { ["arguments"] = pieces[i] } }) };
             await Event(context, Chunk(delta, null)).ConfigureAwait(false);

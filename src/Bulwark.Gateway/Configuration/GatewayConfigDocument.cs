@@ -16,6 +16,7 @@ internal sealed class GatewayConfigDocument
     public TelemetryDocument? Telemetry { get; set; }
     public LoggingDocument? Logging { get; set; }
     public StoresDocument? Stores { get; set; }
+    public ResilienceDocument? Resilience { get; set; }
 }
 
 internal sealed class UpstreamDocument
@@ -33,6 +34,13 @@ internal sealed class ModelDocument
     public string? Upstream { get; set; }
     public string? UpstreamModel { get; set; }
     public string? GuardPolicy { get; set; }
+    public List<FallbackDocument>? Fallbacks { get; set; }
+}
+
+internal sealed class FallbackDocument
+{
+    public string? Upstream { get; set; }
+    public string? UpstreamModel { get; set; }
 }
 
 internal sealed class GuardsDocument
@@ -83,4 +91,17 @@ internal sealed class LoggingDocument
 internal sealed class StoresDocument
 {
     public string? OnFailure { get; set; }
+}
+
+internal sealed class ResilienceDocument
+{
+    public int? Retries { get; set; }
+    public string? RetryBudget { get; set; }
+    public CircuitBreakerDocument? CircuitBreaker { get; set; }
+}
+
+internal sealed class CircuitBreakerDocument
+{
+    public int? Failures { get; set; }
+    public string? OpenFor { get; set; }
 }

@@ -105,6 +105,7 @@ public static class GatewayConfigLoader
             "open" => StoreFailureMode.Open,
             var other => Invalid(errors, $"stores.on-failure: must be closed or open (got '{other}')", StoreFailureMode.Closed),
         };
+        var resilience = Resilience(document.Resilience, errors);
 
         string? admin = null;
         if (document.Admin?.Credential is { } credential)
@@ -130,6 +131,7 @@ public static class GatewayConfigLoader
             Telemetry = telemetry,
             LogFormat = logFormat,
             StoreFailure = storeFailure,
+            Resilience = resilience,
         };
     }
 
@@ -229,9 +231,51 @@ public static class GatewayConfigLoader
             if (routes.ContainsKey(m.Name)) errors.Add($"{at}.name: model '{m.Name}' is routed twice");
             if (m.Upstream is null || !upstreams.ContainsKey(m.Upstream))
                 errors.Add($"{at}.upstream: must name an upstream ({string.Join(", ", upstreams.Keys)}) (got '{m.Upstream}')");
-            routes[m.Name] = new ModelRoute(m.Name, m.Upstream ?? "", string.IsNullOrWhiteSpace(m.UpstreamModel) ? m.Name : m.UpstreamModel, m.GuardPolicy);
+            var upstreamModel = string.IsNullOrWhiteSpace(m.UpstreamModel) ? m.Name : m.UpstreamModel;
+            routes[m.Name] = new ModelRoute(m.Name, m.Upstream ?? "", upstreamModel, m.GuardPolicy, Fallbacks(m.Fallbacks, at, upstreamModel, upstreams, errors));
         }
         return routes;
+    }
+
+    private static List<RouteTarget> Fallbacks(List<FallbackDocument>? documents, string route, string upstreamModel, Dictionary<string, UpstreamOptions> upstreams, List<string> errors)
+    {
+        var fallbacks = new List<RouteTarget>();
+        foreach (var (f, i) in (documents ?? []).Select((f, i) => (f, i)))
+        {
+            if (f.Upstream is null || !upstreams.ContainsKey(f.Upstream))
+            {
+                errors.Add($"{route}.fallbacks[{i}].upstream: must name an upstream ({string.Join(", ", upstreams.Keys)}) (got '{f.Upstream}')");
+                continue;
+            }
+            fallbacks.Add(new RouteTarget(f.Upstream, string.IsNullOrWhiteSpace(f.UpstreamModel) ? upstreamModel : f.UpstreamModel));
+        }
+        return fallbacks;
+    }
+
+    private static ResilienceOptions Resilience(ResilienceDocument? document, List<string> errors)
+    {
+        var defaults = ResilienceOptions.Default;
+        if (document is null) return defaults;
+        var retries = document.Retries ?? defaults.Retries;
+        if (retries is < 0 or > 5) errors.Add($"resilience.retries: must be between 0 and 5 (got {retries})");
+        var budget = defaults.RetryBudget;
+        if (document.RetryBudget is { } text && !TryPercent(text, out budget))
+            errors.Add($"resilience.retry-budget: must be a percentage between 0% and 100%, such as 20% (got '{text}')");
+        var breaker = document.CircuitBreaker;
+        var failures = breaker?.Failures ?? defaults.CircuitBreaker.Failures;
+        if (failures < 1) errors.Add($"resilience.circuit-breaker.failures: must be at least 1 (got {failures})");
+        var openFor = defaults.CircuitBreaker.OpenFor;
+        if (breaker?.OpenFor is { } duration && !TryDuration(duration, out openFor))
+            errors.Add($"resilience.circuit-breaker.open-for: must be a duration such as 500ms, 30s or 2m (got '{duration}')");
+        return new ResilienceOptions(retries, budget, new CircuitBreakerOptions(failures, openFor));
+    }
+
+    private static bool TryPercent(string text, out double share)
+    {
+        share = 0;
+        if (!text.EndsWith('%') || !double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var percent) || percent is < 0 or > 100) return false;
+        share = percent / 100;
+        return true;
     }
 
     /// <summary>

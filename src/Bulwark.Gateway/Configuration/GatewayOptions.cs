@@ -64,7 +64,15 @@ public enum StoreFailureMode
 
 /// <summary>A model name clients use, the upstream that serves it, and the name the upstream knows it by.</summary>
 /// <param name="GuardPolicy">A named guard policy for this model's requests (unless the key or team names one); null: the default.</param>
-public sealed record ModelRoute(string Model, string Upstream, string UpstreamModel, string? GuardPolicy = null);
+/// <param name="Fallbacks">Other upstreams that may answer when this one fails in a way that is safe to retry (<c>models[].fallbacks</c>).</param>
+public sealed record ModelRoute(string Model, string Upstream, string UpstreamModel, string? GuardPolicy = null, IReadOnlyList<RouteTarget>? Fallbacks = null)
+{
+    /// <summary>Where the request may go, in order: the route's own upstream, then its fallbacks.</summary>
+    public IReadOnlyList<RouteTarget> Targets => [new RouteTarget(Upstream, UpstreamModel), .. Fallbacks ?? []];
+}
+
+/// <summary>One upstream a route may send to, with the model name that upstream knows.</summary>
+public sealed record RouteTarget(string Upstream, string UpstreamModel);
 
 /// <summary>Where the guards come from and how the gateway applies them.</summary>
 /// <param name="PolicyPath">A guard policy YAML (docs/guards.md); null runs the embedded default policy.</param>
@@ -118,6 +126,9 @@ public sealed record GatewayOptions(
     public TelemetryOptions Telemetry { get; init; } = TelemetryOptions.Default;
 
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
+    /// <summary>Retries, fallbacks and circuit breaking against failing upstreams (<c>resilience</c>).</summary>
+    public ResilienceOptions Resilience { get; init; } = ResilienceOptions.Default;
 
     /// <summary>Fail closed (the default) or open while PostgreSQL or Redis is down.</summary>
     public StoreFailureMode StoreFailure { get; init; } = StoreFailureMode.Closed;

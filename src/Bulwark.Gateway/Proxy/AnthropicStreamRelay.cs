@@ -24,7 +24,7 @@ public sealed class AnthropicStreamRelay(GatewayOptions options)
     public async Task WriteAsync(HttpContext context, HttpResponseMessage response, UpstreamOptions upstream, GuardedRequest request)
     {
         var audit = RequestAudit.For(context);
-        using var body = await UpstreamFailure.OpenAnswerAsync(context, response, upstream, options.Limits.UpstreamTimeout).ConfigureAwait(false);
+        using var body = await UpstreamFailure.OpenStreamAsync(context, response, upstream, options.Limits.UpstreamTimeout).ConfigureAwait(false);
         if (body is null) return;
 
         context.Response.StatusCode = 200;

@@ -12,7 +12,7 @@ namespace Bulwark.Gateway.Proxy;
 /// <summary>
 /// The steps every guarded API shares (OpenAI's and Anthropic's): read and check the body, route the model (and the key's allow-list),
 /// run the API's input and document guards (block → 400 naming the rule, nothing sent upstream), forward the guarded
-/// body through YARP, let the API relay the answer through the output guards, and record the tokens it used (which
+/// body (retried or sent to a fallback when that is safe: <see cref="UpstreamForwarder"/>), let the API relay the answer through the output guards, and record the tokens it used (which
 /// <see cref="Http.KeyAuthenticationMiddleware"/> charges to the key and its team). What differs per API comes from its <see cref="IGuardedApi"/>.
 /// </summary>
 public sealed class GuardedApiProxy(GatewayOptions options, GuardPolicies policies, UpstreamForwarder forwarder, StreamSlots streamSlots)
@@ -59,10 +59,24 @@ public sealed class GuardedApiProxy(GatewayOptions options, GuardPolicies polici
             return;
         }
 
-        body["model"] = route.UpstreamModel;
         api.PrepareUpstreamBody(body, stream);
-        await forwarder.ForwardAsync(context, upstream, api.Operation, route.UpstreamModel, GatewayJson.Bytes(body),
-            response => api.RelayAsync(context, response, upstream, guarded, stream)).ConfigureAwait(false);
+        await forwarder.ForwardAsync(context, Targets(route, upstream, api, shown: route.Model), api.Operation, target =>
+        {
+            body["model"] = target.UpstreamModel; // each upstream gets the name it knows the model by
+            return GatewayJson.Bytes(body);
+        }, (answering, response) => api.RelayAsync(context, response, answering, guarded, stream)).ConfigureAwait(false);
+    }
+
+    /// <summary>The route's upstream, then its fallbacks that can serve this API (a fallback of another kind is passed over).</summary>
+    private List<UpstreamTarget> Targets(ModelRoute route, UpstreamOptions upstream, IGuardedApi api, string shown)
+    {
+        var targets = new List<UpstreamTarget> { new(upstream, route.UpstreamModel) };
+        foreach (var fallback in route.Fallbacks ?? [])
+        {
+            var candidate = options.Upstreams[fallback.Upstream];
+            if (api.Refuse(candidate, shown) is null && targets.TrueForAll(t => t.Name != candidate.Name)) targets.Add(new UpstreamTarget(candidate, fallback.UpstreamModel));
+        }
+        return targets;
     }
 
     /// <summary>The route and upstream for the body's model, or null after writing the error (missing, unknown, not allowed).</summary>

@@ -13,14 +13,14 @@ namespace Bulwark.Gateway.Proxy;
 /// completions) on its way back. The upstream's SSE chunks are parsed; each choice's text deltas go through its
 /// <see cref="ChoiceRelay"/> (output guards with a bounded hold-back, then placeholder restoring) and are re-emitted
 /// in the upstream's chunk envelope. A Block ends the stream with an OpenAI-style error event and <c>[DONE]</c>; so
-/// does an upstream that breaks off. Text is never passed unguarded.
+/// does an upstream that breaks off (what was held back is then dropped). Text is never passed unguarded.
 /// </summary>
 public sealed class StreamingChoicesRelay(GatewayOptions options)
 {
     internal async Task WriteAsync(HttpContext context, HttpResponseMessage response, UpstreamOptions upstream, GuardedRequest request, ChoiceStreamFormat format)
     {
         var audit = RequestAudit.For(context);
-        using var body = await UpstreamFailure.OpenAnswerAsync(context, response, upstream, options.Limits.UpstreamTimeout).ConfigureAwait(false);
+        using var body = await UpstreamFailure.OpenStreamAsync(context, response, upstream, options.Limits.UpstreamTimeout).ConfigureAwait(false);
         if (body is null) return;
         SseWriter.Start(context);
 
@@ -54,13 +54,15 @@ public sealed class StreamingChoicesRelay(GatewayOptions options)
             return;
         }
 
-        // Choices the upstream never finished still hold guarded text back: release it before the end.
-        if (!await FlushUnfinishedAsync(context, stream, audit).ConfigureAwait(false)) return;
         if (data is null)
         {
+            // Cut off mid-answer: the held-back text is dropped, not released. A secret cut in half no longer matches
+            // its rule, so the guards could not vouch for what was held back.
             await EndWithErrorAsync(context, "upstream_error", "upstream_incomplete", $"The stream from upstream '{upstream.Name}' ended without [DONE].").ConfigureAwait(false);
             return;
         }
+        // Choices the upstream ended with [DONE] but no finish_reason still hold guarded text back: release it before the end.
+        if (!await FlushUnfinishedAsync(context, stream, audit).ConfigureAwait(false)) return;
         await SseWriter.WriteDoneAsync(context).ConfigureAwait(false);
     }
 

@@ -22,7 +22,7 @@ public sealed class StreamingResponsesRelay(GatewayOptions options)
 {
     internal async Task WriteAsync(HttpContext context, HttpResponseMessage response, UpstreamOptions upstream, GuardedRequest request)
     {
-        using var body = await UpstreamFailure.OpenAnswerAsync(context, response, upstream, options.Limits.UpstreamTimeout).ConfigureAwait(false);
+        using var body = await UpstreamFailure.OpenStreamAsync(context, response, upstream, options.Limits.UpstreamTimeout).ConfigureAwait(false);
         if (body is null) return;
         SseWriter.Start(context);
 

@@ -28,6 +28,19 @@ internal static class UpstreamFailure
         return null;
     }
 
+    /// <summary>
+    /// <see cref="OpenAnswerAsync"/> for a streamed answer, which must be an event stream: anything else (an HTML error
+    /// page, a whole JSON answer) is refused with 502 upstream_invalid_response while the status can still say so.
+    /// </summary>
+    public static async Task<UpstreamBody?> OpenStreamAsync(HttpContext context, HttpResponseMessage response, UpstreamOptions upstream, TimeSpan timeout)
+    {
+        var body = await OpenAnswerAsync(context, response, upstream, timeout).ConfigureAwait(false);
+        if (body is null || response.Content.Headers.ContentType?.MediaType is null or "text/event-stream") return body;
+        body.Dispose();
+        await OpenAIErrors.WriteAsync(context, 502, "upstream_error", "upstream_invalid_response", $"The upstream '{upstream.Name}' answered a streamed request with something other than an event stream.").ConfigureAwait(false);
+        return null;
+    }
+
     private static async Task WriteAsync(HttpContext context, HttpResponseMessage response, UpstreamOptions upstream, UpstreamBody body)
     {
         var status = (int)response.StatusCode;

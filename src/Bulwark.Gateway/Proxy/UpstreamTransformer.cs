@@ -6,21 +6,16 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Bulwark.Gateway.Proxy;
 
 /// <summary>
-/// Shapes the forwarded request for one upstream and hands the upstream's response to the gateway instead of
-/// copying it: the client's virtual key and cookies never leave, the upstream's own credential is added in the header
-/// its kind expects, and the answer goes through the output guards before anything reaches the client.
+/// Shapes the request for one upstream (YARP's header copying, then the gateway's changes): the client's virtual key
+/// and cookies never leave, the upstream's own credential is added in the header its kind expects. The gateway sends
+/// it itself (<see cref="UpstreamForwarder"/>), so that a failed attempt can be tried again.
 /// </summary>
-internal sealed class UpstreamTransformer(UpstreamOptions upstream, string operation, string upstreamModel, Func<HttpResponseMessage, Task> handleResponse) : HttpTransformer
+internal sealed class UpstreamTransformer(UpstreamOptions upstream, string operation, string upstreamModel) : HttpTransformer
 {
     private static readonly string[] ClientOnlyHeaders = ["Authorization", "api-key", "x-api-key", "Cookie", "Accept-Encoding", "Proxy-Authorization", "anthropic-version"];
 
     /// <summary>The operation of Anthropic's native Messages API (the other operations are OpenAI's).</summary>
     public const string AnthropicMessages = "messages";
-
-    /// <summary>An exception the response handler threw (YARP would otherwise report it as a response-copy failure).</summary>
-    public Exception? HandlerFailure { get; private set; }
-
-    public bool ResponseHandled { get; private set; }
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
@@ -34,21 +29,6 @@ internal sealed class UpstreamTransformer(UpstreamOptions upstream, string opera
         if (upstream.Kind == UpstreamKind.AzureOpenAI) proxyRequest.Headers.TryAddWithoutValidation("api-key", key);
         else if (anthropicNative) proxyRequest.Headers.TryAddWithoutValidation("x-api-key", key);
         else proxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-    }
-
-    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
-    {
-        if (proxyResponse is null) return false; // YARP's error path: the forwarder reports it
-        ResponseHandled = true;
-        try
-        {
-            await handleResponse(proxyResponse).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            HandlerFailure = e;
-        }
-        return false; // the handler wrote the response; YARP must not copy the upstream body
     }
 
     /// <summary>

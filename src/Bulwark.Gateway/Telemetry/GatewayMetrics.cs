@@ -19,6 +19,8 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _requests;
     private readonly Counter<long> _verdicts;
     private readonly Counter<long> _ruleHits;
+    private readonly UpDownCounter<long> _openCircuits;
+    private readonly Counter<long> _retries;
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -30,7 +32,14 @@ public sealed class GatewayMetrics
         _requests = meter.CreateCounter<long>("bulwark.requests", "{request}", "API requests answered, by route and HTTP status");
         _verdicts = meter.CreateCounter<long>("bulwark.guard.verdicts", "{request}", "Guarded requests by the strongest enforced guard action (allow, redact, block)");
         _ruleHits = meter.CreateCounter<long>("bulwark.guard.rule_hits", "{hit}", "Rules that hit, once per request and rule, log-only hits included, with the request's verdict");
+        _openCircuits = meter.CreateUpDownCounter<long>("bulwark.upstream.circuit_open", "{circuit}", "1 while an upstream's circuit breaker is open or half-open (the upstream is skipped), 0 once it closes");
+        _retries = meter.CreateCounter<long>("bulwark.upstream.retries", "{attempt}", "Attempts after the first, by the upstream whose failure caused them");
     }
+
+    /// <summary>An upstream's circuit opened (true) or closed again (false).</summary>
+    public void CircuitChanged(string upstream, bool open) => _openCircuits.Add(open ? 1 : -1, new TagList { { GatewayTelemetry.Upstream, upstream } });
+
+    public void Retried(string upstream) => _retries.Add(1, new TagList { { GatewayTelemetry.Upstream, upstream } });
 
     public void Record(RequestOutcome outcome)
     {

@@ -37,6 +37,8 @@ public static class GatewayTelemetry
     public const string Team = "bulwark.team";
     public const string RequestId = "bulwark.request_id";
     public const string Stream = "bulwark.stream";
+    public const string Upstream = "bulwark.upstream";
+    public const string UpstreamAttempts = "bulwark.upstream.attempts";
     public const string GuardStage = "bulwark.guard.stage";
 
     /// <summary>
