@@ -16,6 +16,7 @@ internal sealed class GatewayConfigDocument
     public TelemetryDocument? Telemetry { get; set; }
     public LoggingDocument? Logging { get; set; }
     public StoresDocument? Stores { get; set; }
+    public RedisDocument? Redis { get; set; }
 }
 
 internal sealed class UpstreamDocument
@@ -79,4 +80,13 @@ internal sealed class LoggingDocument
 internal sealed class StoresDocument
 {
     public string? OnFailure { get; set; }
+}
+
+internal sealed class RedisDocument
+{
+    public string? Connection { get; set; }
+    public string? KeyPrefix { get; set; }
+    public string? VaultKey { get; set; }
+    public string? VaultTtl { get; set; }
+    public string? Timeout { get; set; }
 }
