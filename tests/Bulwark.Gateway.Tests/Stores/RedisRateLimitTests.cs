@@ -61,14 +61,14 @@ public sealed class RedisRateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await strictA.GetAsync("/v1/models")).StatusCode);
         var keyRefusal = await strictA.GetAsync("/v1/models");
         Assert.Equal(HttpStatusCode.TooManyRequests, keyRefusal.StatusCode);
-        Assert.Contains($"key {strict.Key.Id}", await keyRefusal.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains($"key {strict.Key.Id}", await Message(keyRefusal), StringComparison.Ordinal);
 
         // The key's refusal took nothing from the team: two of its three requests are left.
         Assert.Equal(HttpStatusCode.OK, (await looseB.GetAsync("/v1/models")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await looseB.GetAsync("/v1/models")).StatusCode);
         var teamRefusal = await looseB.GetAsync("/v1/models");
         Assert.Equal(HttpStatusCode.TooManyRequests, teamRefusal.StatusCode);
-        Assert.Contains("team 'crew'", await teamRefusal.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("team 'crew'", await Message(teamRefusal), StringComparison.Ordinal);
     }
 
     [StoreFact]
@@ -105,6 +105,8 @@ public sealed class RedisRateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, after.StatusCode);
         Assert.Equal("insufficient_quota", (string?)(await after.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["code"]);
     }
+
+    private static async Task<string> Message(HttpResponseMessage response) => (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["message"]!;
 
     internal static Task<HttpResponseMessage> Chat(HttpClient client, string text) =>
         client.PostAsJsonAsync("/v1/chat/completions", ChatCompletionTests.Chat(text));
