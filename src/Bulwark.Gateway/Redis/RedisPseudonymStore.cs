@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Bulwark.Data.Anonymization;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Keys;
@@ -16,7 +15,7 @@ namespace Bulwark.Gateway.Redis;
 /// While Redis is down: masking is refused (closed: <see cref="StoreUnavailableException"/>, so nothing unmasked goes
 /// upstream) or numbered locally for this request (open); restoring leaves the placeholder as it is.
 /// </summary>
-public sealed partial class RedisPseudonymStore(RedisStore store, VaultCipher cipher, string scope) : IPseudonymStore
+public sealed class RedisPseudonymStore(RedisStore store, VaultCipher cipher, string scope) : IPseudonymStore
 {
     // KEYS[1]: the scope's hash. ARGV: lookup, entity type, ttl seconds. Returns the placeholder and 1 when it is new (reserved, not yet claimed).
     private const string ReserveScript = """
@@ -63,7 +62,7 @@ public sealed partial class RedisPseudonymStore(RedisStore store, VaultCipher ci
     {
         original = "";
         // Answers hold many "<…>" that are no placeholder (HTML, generics): only placeholder-shaped text costs a Redis call, once.
-        if (!PlaceholderShape().IsMatch(placeholder)) return false;
+        if (!LooksLikePlaceholder(placeholder)) return false;
         lock (_unknown)
         {
             if (_unknown.Contains(placeholder)) return false;
@@ -86,8 +85,17 @@ public sealed partial class RedisPseudonymStore(RedisStore store, VaultCipher ci
         return true;
     }
 
-    [GeneratedRegex(@"^<[A-Za-z][A-Za-z0-9_\-]{0,63}_[1-9][0-9]{0,9}>$")]
-    private static partial Regex PlaceholderShape();
+    /// <summary><c>&lt;TYPE_N&gt;</c>: a type of letters, digits, <c>_</c> or <c>-</c>, then a number from 1 (no regex: the gateway holds no pattern logic).</summary>
+    private static bool LooksLikePlaceholder(string text)
+    {
+        var underscore = text.LastIndexOf('_');
+        if (text.Length > 80 || underscore < 2 || text[0] != '<' || text[^1] != '>' || !char.IsAsciiLetter(text[1])) return false;
+        var number = text.AsSpan(underscore + 1, text.Length - underscore - 2);
+        return number.Length is > 0 and <= 10 && number[0] != '0' && !number.ContainsAnyExceptInRange('0', '9')
+            && text.AsSpan(1, underscore - 1).IndexOfAnyExcept(TypeChars) < 0;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> TypeChars = System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 }
 
 /// <summary>Hands each request its key's shared vault, or null (a vault of the request alone) without Redis.</summary>
