@@ -6,6 +6,7 @@ using Bulwark.Gateway.Guarding;
 using Bulwark.Gateway.Http;
 using Bulwark.Gateway.Keys;
 using Bulwark.Gateway.Proxy;
+using Bulwark.Gateway.Redis;
 using Bulwark.Gateway.Storage;
 using Bulwark.Gateway.Telemetry;
 using Bulwark.Kernel;
@@ -78,6 +79,7 @@ public static partial class GatewayApp
         services.AddSingleton<KeyRateLimiter>();
         services.AddSingleton<TeamStore>();
         services.AddSingleton<DailyTokenUsage>();
+        services.AddSharedState(options);
         services.AddHostedService<TokenUsageFlusher>();
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<StreamSlots>();

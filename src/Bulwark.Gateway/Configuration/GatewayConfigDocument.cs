@@ -17,6 +17,7 @@ internal sealed class GatewayConfigDocument
     public LoggingDocument? Logging { get; set; }
     public StoresDocument? Stores { get; set; }
     public ResilienceDocument? Resilience { get; set; }
+    public RedisDocument? Redis { get; set; }
 }
 
 internal sealed class UpstreamDocument
@@ -104,4 +105,13 @@ internal sealed class CircuitBreakerDocument
 {
     public int? Failures { get; set; }
     public string? OpenFor { get; set; }
+}
+
+internal sealed class RedisDocument
+{
+    public string? Connection { get; set; }
+    public string? KeyPrefix { get; set; }
+    public string? VaultKey { get; set; }
+    public string? VaultTtl { get; set; }
+    public string? Timeout { get; set; }
 }

@@ -106,6 +106,7 @@ public static class GatewayConfigLoader
             var other => Invalid(errors, $"stores.on-failure: must be closed or open (got '{other}')", StoreFailureMode.Closed),
         };
         var resilience = Resilience(document.Resilience, errors);
+        var redis = Redis(document.Redis, guards.Pseudonymize ?? false, errors, environment);
 
         string? admin = null;
         if (document.Admin?.Credential is { } credential)
@@ -132,6 +133,7 @@ public static class GatewayConfigLoader
             LogFormat = logFormat,
             StoreFailure = storeFailure,
             Resilience = resilience,
+            Redis = redis,
         };
     }
 
@@ -176,6 +178,58 @@ public static class GatewayConfigLoader
         var cipher = Audit.AuditPromptCipher.FromBase64(text);
         if (cipher is null) errors.Add($"{at}: environment variable {setting[4..]} must hold {Audit.AuditPromptCipher.KeyBytes} bytes in base64 (e.g. from 'openssl rand -base64 32')");
         return cipher;
+    }
+
+    /// <summary>The <c>redis:</c> section; the connection string and vault key are never echoed in an error.</summary>
+    private static RedisOptions? Redis(RedisDocument? redis, bool pseudonymize, List<string> errors, Func<string, string?> environment)
+    {
+        if (redis is null) return null;
+        string? connection = null;
+        if (string.IsNullOrWhiteSpace(redis.Connection)) errors.Add("redis.connection: required (a StackExchange.Redis configuration string such as 127.0.0.1:6379, or env:VAR)");
+        else connection = Secret(redis.Connection, "redis.connection", errors, environment);
+        if (connection is not null)
+        {
+            try
+            {
+                StackExchange.Redis.ConfigurationOptions.Parse(connection);
+            }
+            catch (ArgumentException)
+            {
+                errors.Add("redis.connection: not a valid StackExchange.Redis configuration string (such as 127.0.0.1:6379,password=…)");
+            }
+        }
+        var prefix = redis.KeyPrefix ?? RedisOptions.DefaultKeyPrefix;
+        if (prefix.Length > 64 || prefix.Any(char.IsWhiteSpace)) errors.Add($"redis.key-prefix: at most 64 characters, no spaces (got '{prefix}')");
+        var ttl = RedisOptions.DefaultVaultTtl;
+        if (redis.VaultTtl is { } ttlText && !TryDuration(ttlText, out ttl, maxMilliseconds: 30 * 86_400_000L))
+            errors.Add($"redis.vault-ttl: must be a duration such as 30m, 24h or 168h, at most 30 days (got '{ttlText}')");
+        var timeout = RedisOptions.DefaultTimeout;
+        if (redis.Timeout is { } timeoutText && (!TryDuration(timeoutText, out timeout) || timeout > TimeSpan.FromSeconds(30)))
+            errors.Add($"redis.timeout: must be a duration such as 500ms or 2s, at most 30s (got '{timeoutText}')");
+        return new RedisOptions(connection ?? "", prefix, VaultKey(redis.VaultKey, pseudonymize, errors, environment), ttl, timeout);
+    }
+
+    private static byte[]? VaultKey(string? setting, bool pseudonymize, List<string> errors, Func<string, string?> environment)
+    {
+        const string at = "redis.vault-key";
+        if (setting is null)
+        {
+            if (pseudonymize) errors.Add($"{at}: required with guards.pseudonymize and redis (env:VAR holding 32 random bytes in base64, e.g. from 'openssl rand -base64 32'; the same on every instance)");
+            return null;
+        }
+        if (!setting.StartsWith("env:", StringComparison.Ordinal))
+        {
+            errors.Add($"{at}: must name an environment variable (env:VAR); an encryption key does not belong in a file");
+            return null;
+        }
+        if (Secret(setting, at, errors, environment) is not { } text) return null;
+        var key = new byte[32];
+        if (!Convert.TryFromBase64String(text, key, out var written) || written != key.Length)
+        {
+            errors.Add($"{at}: environment variable {setting[4..]} must hold 32 bytes in base64 (e.g. from 'openssl rand -base64 32')");
+            return null;
+        }
+        return key;
     }
 
     private static GatewayConfigDocument Read(string yaml, string source)
@@ -323,15 +377,15 @@ public static class GatewayConfigLoader
         return resolved;
     }
 
-    /// <summary>Durations as written in policies: <c>250ms</c>, <c>30s</c>, <c>2m</c>.</summary>
-    internal static bool TryDuration(string text, out TimeSpan duration)
+    /// <summary>Durations as written in policies: <c>250ms</c>, <c>30s</c>, <c>2m</c>, <c>24h</c>; at most an hour unless the caller allows more.</summary>
+    internal static bool TryDuration(string text, out TimeSpan duration, long maxMilliseconds = 3_600_000)
     {
         duration = default;
-        (string suffix, double scale)[] units = [("ms", 1), ("s", 1000), ("m", 60_000)];
+        (string suffix, double scale)[] units = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)];
         foreach (var (suffix, scale) in units)
         {
             if (!text.EndsWith(suffix, StringComparison.Ordinal)) continue;
-            if (!double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0 || value * scale > 3_600_000) return false;
+            if (!double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0 || value * scale > maxMilliseconds) return false;
             duration = TimeSpan.FromMilliseconds(value * scale);
             return true;
         }

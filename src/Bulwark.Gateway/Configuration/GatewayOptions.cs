@@ -62,6 +62,25 @@ public enum StoreFailureMode
     Open,
 }
 
+/// <summary>
+/// The shared Redis (<c>redis:</c>): rate-limit windows, live daily token counts and the pseudonym vault, so that
+/// gateway instances behind one load balancer act as one.
+/// </summary>
+/// <param name="Connection">A StackExchange.Redis configuration string; may hold a password, so it is never printed.</param>
+/// <param name="KeyPrefix">Put before every Redis key (default <c>bulwark:</c>), so several gateways can share a server.</param>
+/// <param name="VaultKey">32 bytes that encrypt the vault's originals and key its lookups; null when pseudonymisation is off.</param>
+/// <param name="VaultTtl">How long a key's placeholders live after their last use (default 24 h).</param>
+/// <param name="Timeout">How long one Redis call may take before the store counts as down (default 1.5 s).</param>
+public sealed record RedisOptions(string Connection, string KeyPrefix, byte[]? VaultKey, TimeSpan VaultTtl, TimeSpan Timeout)
+{
+    public const string DefaultKeyPrefix = "bulwark:";
+    public static readonly TimeSpan DefaultVaultTtl = TimeSpan.FromHours(24);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>Keeps the connection string (its password) and the vault key out of anything that prints the record.</summary>
+    public override string ToString() => $"redis (prefix {KeyPrefix})";
+}
+
 /// <summary>A model name clients use, the upstream that serves it, and the name the upstream knows it by.</summary>
 /// <param name="GuardPolicy">A named guard policy for this model's requests (unless the key or team names one); null: the default.</param>
 /// <param name="Fallbacks">Other upstreams that may answer when this one fails in a way that is safe to retry (<c>models[].fallbacks</c>).</param>
@@ -132,6 +151,9 @@ public sealed record GatewayOptions(
 
     /// <summary>Fail closed (the default) or open while PostgreSQL or Redis is down.</summary>
     public StoreFailureMode StoreFailure { get; init; } = StoreFailureMode.Closed;
+
+    /// <summary>The shared Redis; null keeps limits, live token counts and the vault in this process.</summary>
+    public RedisOptions? Redis { get; init; }
 
     public static readonly TimeSpan DefaultUpstreamTimeout = TimeSpan.FromSeconds(60);
 

@@ -45,8 +45,11 @@ public sealed class GatewayGuards
 
     public bool PlantsCanary { get; }
 
-    /// <summary>A fresh per-request anonymiser whose vault maps this request's placeholders, or null when pseudonymisation is off.</summary>
-    public Anonymizer? CreatePseudonymizer() => Options.Pseudonymize ? new Anonymizer(PseudonymizeAll, _vaultKey, new PseudonymVault()) : null;
+    /// <summary>
+    /// A fresh per-request anonymiser whose vault maps this request's placeholders (backed by <paramref name="shared"/>,
+    /// the key's vault in Redis, when there is one), or null when pseudonymisation is off.
+    /// </summary>
+    public Anonymizer? CreatePseudonymizer(IPseudonymStore? shared = null) => Options.Pseudonymize ? new Anonymizer(PseudonymizeAll, _vaultKey, new PseudonymVault(shared)) : null;
 
     /// <summary>Text with every detected secret or PII value replaced by its type: safe for an audit excerpt.</summary>
     public string Scrub(string text) => new Anonymizer(AnonymizationPolicy.ReplaceAll).Anonymize(text, DataDetector).Text;

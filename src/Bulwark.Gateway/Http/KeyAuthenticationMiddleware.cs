@@ -1,4 +1,5 @@
 using Bulwark.Gateway.Keys;
+using Bulwark.Gateway.Redis;
 using Microsoft.AspNetCore.Http;
 
 namespace Bulwark.Gateway.Http;
@@ -23,7 +24,7 @@ public sealed class KeyAuthenticationMiddleware(RequestDelegate next, KeyStore k
         }
         var audit = RequestAudit.For(context);
         audit.Key = key;
-        if (access.Admit(key) is { } denial)
+        if (await access.AdmitAsync(key).ConfigureAwait(false) is { } denial)
         {
             await OpenAIErrors.WriteAsync(context, denial.Status, denial.Type, denial.Code, denial.Message, denial.RetryAfter).ConfigureAwait(false);
             return;
@@ -32,10 +33,15 @@ public sealed class KeyAuthenticationMiddleware(RequestDelegate next, KeyStore k
         {
             await next(context).ConfigureAwait(false);
         }
+        catch (StoreUnavailableException e)
+        {
+            // The shared vault could not mask the prompt (fail closed): nothing went upstream.
+            await OpenAIErrors.WriteAsync(context, 503, "server_error", StoreUnavailableException.Code, e.Message).ConfigureAwait(false);
+        }
         finally
         {
             // In finally: a client that hung up mid-stream still used the tokens the provider counted.
-            if (audit.TotalTokens is { } tokens) access.Charge(key, tokens);
+            if (audit.TotalTokens is { } tokens) await access.ChargeAsync(key, tokens).ConfigureAwait(false);
         }
     }
 

@@ -10,15 +10,17 @@ public sealed record AccessDenial(int Status, string Type, string Code, string M
 /// <summary>
 /// Decides whether an authenticated key's request may go ahead, and charges what it used once answered. A key is
 /// held to its own limits and to its team's (so the stricter wins; the team's are shared by all its keys): daily
-/// token budgets first (they are read-only checks), then the per-minute buckets of <see cref="KeyRateLimiter"/>.
+/// token budgets first (they are read-only checks), then the per-minute limits of the <see cref="IRateLimiter"/> (the
+/// key's and the team's in one call, so a shared limiter checks both in one round trip). Asynchronous: with Redis the
+/// counts live there; while it is down and the gateway fails closed, a request that needs them is refused with 503.
 /// </summary>
-public sealed class AccessPolicy(KeyRateLimiter limiter, DailyTokenUsage usage, GuardPolicies guardPolicies, GatewayOptions options)
+public sealed class AccessPolicy(IRateLimiter limiter, IDailyTokenCounter usage, GuardPolicies guardPolicies, GatewayOptions options)
 {
     /// <summary>OpenAI's answer when an account's quota is spent (429, type and code <c>insufficient_quota</c>).</summary>
     public const string QuotaCode = "insufficient_quota";
 
     /// <summary>Null when the request may go ahead; otherwise the denial. Takes one request from the rpm allowances.</summary>
-    public AccessDenial? Admit(VirtualKey key)
+    public async ValueTask<AccessDenial?> AdmitAsync(VirtualKey key)
     {
         // Fail closed: a key whose policy name the config lost must not fall back to a weaker policy.
         if (key.EffectiveGuardPolicy is { } policy && !guardPolicies.Contains(policy))
@@ -27,28 +29,36 @@ public sealed class AccessPolicy(KeyRateLimiter limiter, DailyTokenUsage usage, 
                 $"The guard policy '{policy}' named by key {key.Id} or its team is not defined in this gateway's config (guards.policies); ask its operator.");
         }
         var team = key.TeamPolicy;
-        if (Spent(DailyTokenUsage.KeySubject(key.Id), key.BudgetTokensPerDay) is { } keyBudget) return OutOfBudget($"key {key.Id}", keyBudget);
-        if (team is not null && Spent(DailyTokenUsage.TeamSubject(team.Name), team.BudgetTokensPerDay) is { } teamBudget) return OutOfBudget($"team '{team.Name}'", teamBudget);
-        if (!limiter.TryAcquire(key.Id, key.RequestsPerMinute ?? options.Limits.DefaultRequestsPerMinute, key.TokensPerMinute, out var wait)) return RateLimited($"key {key.Id}", wait);
-        if (team is not null && !limiter.TryAcquire(TeamBucket(team.Name), team.RequestsPerMinute, team.TokensPerMinute, out wait)) return RateLimited($"team '{team.Name}'", wait);
-        return null;
+        try
+        {
+            if (await SpentAsync(DailyTokenUsage.KeySubject(key.Id), key.BudgetTokensPerDay).ConfigureAwait(false) is { } keyBudget) return OutOfBudget($"key {key.Id}", keyBudget);
+            if (team is not null && await SpentAsync(DailyTokenUsage.TeamSubject(team.Name), team.BudgetTokensPerDay).ConfigureAwait(false) is { } teamBudget) return OutOfBudget($"team '{team.Name}'", teamBudget);
+            return await limiter.AcquireAsync(Subjects(key, options)).ConfigureAwait(false) is { } denial ? RateLimited(denial.Who, denial.RetryAfter) : null;
+        }
+        catch (Redis.StoreUnavailableException e)
+        {
+            return new AccessDenial(503, "server_error", Redis.StoreUnavailableException.Code, e.Message);
+        }
     }
 
     /// <summary>Charges the model tokens an answer used to the key's and the team's per-minute and per-day allowances.</summary>
-    public void Charge(VirtualKey key, long tokens)
+    public async ValueTask ChargeAsync(VirtualKey key, long tokens)
     {
         if (tokens <= 0) return;
-        limiter.ChargeTokens(key.Id, key.TokensPerMinute, tokens);
-        if (key.TeamPolicy is { } team) limiter.ChargeTokens(TeamBucket(team.Name), team.TokensPerMinute, tokens);
+        await limiter.ChargeTokensAsync(Subjects(key, options), tokens).ConfigureAwait(false);
         // Counted with or without a budget, so a budget set in the afternoon counts the morning's use.
-        usage.Add(DailyTokenUsage.KeySubject(key.Id), tokens);
-        usage.Add(DailyTokenUsage.TeamSubject(key.Team), tokens);
+        await usage.AddAsync(DailyTokenUsage.KeySubject(key.Id), tokens).ConfigureAwait(false);
+        await usage.AddAsync(DailyTokenUsage.TeamSubject(key.Team), tokens).ConfigureAwait(false);
     }
 
     // Team buckets live beside the keys' in the same limiter; key ids start with "key_", so they cannot collide.
-    private static string TeamBucket(string team) => "team:" + team;
+    private static RateLimitSubject[] Subjects(VirtualKey key, GatewayOptions options)
+    {
+        var keySubject = new RateLimitSubject(key.Id, $"key {key.Id}", key.RequestsPerMinute ?? options.Limits.DefaultRequestsPerMinute, key.TokensPerMinute);
+        return key.TeamPolicy is { } team ? [keySubject, new RateLimitSubject("team:" + team.Name, $"team '{team.Name}'", team.RequestsPerMinute, team.TokensPerMinute)] : [keySubject];
+    }
 
-    private long? Spent(string subject, long? budget) => budget is { } b && usage.UsedToday(subject) >= b ? b : null;
+    private async ValueTask<long?> SpentAsync(string subject, long? budget) => budget is { } b && await usage.UsedTodayAsync(subject).ConfigureAwait(false) >= b ? b : null;
 
     private AccessDenial OutOfBudget(string who, long budget)
     {

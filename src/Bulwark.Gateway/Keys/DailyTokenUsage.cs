@@ -35,6 +35,9 @@ public sealed class DailyTokenUsage(GatewayDatabase database, TimeProvider time)
 
     public long UsedToday(string subject) => Volatile.Read(ref CounterFor(subject, Today).Used);
 
+    /// <summary>Today's count as saved in the database, plus what this process has not saved yet: where a lost shared counter starts again.</summary>
+    public long SavedToday(string subject) => Load(subject, Today) + Volatile.Read(ref CounterFor(subject, Today).Unsaved);
+
     public void Add(string subject, long tokens)
     {
         if (tokens <= 0) return;

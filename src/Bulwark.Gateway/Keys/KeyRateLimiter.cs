@@ -8,10 +8,25 @@ namespace Bulwark.Gateway.Keys;
 /// after the answer (only then is the usage known), so a bucket may go negative; the key then waits until it refills.
 /// Time comes from <see cref="TimeProvider"/> so tests can step it.
 /// </summary>
-public sealed class KeyRateLimiter(TimeProvider time)
+public sealed class KeyRateLimiter(TimeProvider time) : IRateLimiter
 {
     private readonly ConcurrentDictionary<string, Bucket> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Bucket> _tokens = new(StringComparer.Ordinal);
+
+    public ValueTask<RateLimitDenial?> AcquireAsync(IReadOnlyList<RateLimitSubject> subjects)
+    {
+        foreach (var s in subjects)
+        {
+            if (!TryAcquire(s.Bucket, s.RequestsPerMinute, s.TokensPerMinute, out var wait)) return ValueTask.FromResult<RateLimitDenial?>(new RateLimitDenial(s.Who, wait));
+        }
+        return ValueTask.FromResult<RateLimitDenial?>(null);
+    }
+
+    public ValueTask ChargeTokensAsync(IReadOnlyList<RateLimitSubject> subjects, long tokens)
+    {
+        foreach (var s in subjects) ChargeTokens(s.Bucket, s.TokensPerMinute, tokens);
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>Takes one request from the key's allowance; when none is left, says how long until there is.</summary>
     public bool TryAcquire(string keyId, int? requestsPerMinute, int? tokensPerMinute, out TimeSpan retryAfter)

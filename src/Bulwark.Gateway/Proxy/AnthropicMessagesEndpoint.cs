@@ -1,3 +1,4 @@
+using Bulwark.Data.Anonymization;
 using System.Text.Json.Nodes;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Guarding;
@@ -25,8 +26,8 @@ public sealed class AnthropicMessagesEndpoint(AnthropicRequestGuard requestGuard
     public (string Code, string Message)? Refuse(UpstreamOptions upstream, string model) => upstream.Kind == UpstreamKind.Anthropic ? null
         : ("model_not_anthropic", $"The model '{model}' is served by the upstream '{upstream.Name}' of kind {GatewayConfigLoader.KindName(upstream.Kind)}, which does not speak Anthropic's Messages API; call /v1/chat/completions for it, or route it to an upstream of kind anthropic.");
 
-    public GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken) =>
-        requestGuard.Apply(body, (JsonArray)body["messages"]!, guards, findings, cancellationToken);
+    public GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, IPseudonymStore? sharedVault, CancellationToken cancellationToken) =>
+        requestGuard.Apply(body, (JsonArray)body["messages"]!, guards, findings, sharedVault, cancellationToken);
 
     public void PrepareUpstreamBody(JsonObject body, bool stream)
     {

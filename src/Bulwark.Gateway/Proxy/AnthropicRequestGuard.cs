@@ -1,3 +1,4 @@
+using Bulwark.Data.Anonymization;
 using System.Text.Json.Nodes;
 using Bulwark.Gateway.Guarding;
 using Bulwark.Kernel.Guards;
@@ -14,9 +15,9 @@ namespace Bulwark.Gateway.Proxy;
 /// </summary>
 public sealed class AnthropicRequestGuard
 {
-    public GuardedRequest Apply(JsonObject body, JsonArray messages, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken)
+    public GuardedRequest Apply(JsonObject body, JsonArray messages, GatewayGuards guards, GuardFindings findings, IPseudonymStore? sharedVault, CancellationToken cancellationToken)
     {
-        var pass = new RequestTextGuard(guards, findings, cancellationToken);
+        var pass = new RequestTextGuard(guards, findings, sharedVault, cancellationToken);
         foreach (var message in messages.OfType<JsonObject>().Where(m => m["role"].AsString() == "user"))
         {
             foreach (var (slot, stage) in JudgedTexts(message))

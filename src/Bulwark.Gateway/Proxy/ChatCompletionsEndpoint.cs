@@ -1,3 +1,4 @@
+using Bulwark.Data.Anonymization;
 using System.Text.Json.Nodes;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Guarding;
@@ -19,8 +20,8 @@ public sealed class ChatCompletionsEndpoint(ChatRequestGuard requestGuard, Answe
     public (string Code, string Message)? Invalid(JsonObject body) =>
         body["messages"] is JsonArray { Count: > 0 } ? null : ("invalid_messages", "'messages' must be a non-empty array.");
 
-    public GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken) =>
-        requestGuard.Apply((JsonArray)body["messages"]!, guards, findings, cancellationToken);
+    public GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, IPseudonymStore? sharedVault, CancellationToken cancellationToken) =>
+        requestGuard.Apply((JsonArray)body["messages"]!, guards, findings, sharedVault, cancellationToken);
 
     public void PrepareUpstreamBody(JsonObject body, bool stream)
     {

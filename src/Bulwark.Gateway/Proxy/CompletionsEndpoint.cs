@@ -1,3 +1,4 @@
+using Bulwark.Data.Anonymization;
 using System.Text.Json.Nodes;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Guarding;
@@ -22,9 +23,9 @@ public sealed class CompletionsEndpoint(AnswerRelay answers, StreamingChoicesRel
     public (string Code, string Message)? Invalid(JsonObject body) =>
         TextInput.Invalid(body, "prompt") ?? (body["suffix"] is null || body["suffix"].AsString() is not null ? null : ("invalid_suffix", "'suffix' must be a string."));
 
-    public GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken)
+    public GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, IPseudonymStore? sharedVault, CancellationToken cancellationToken)
     {
-        var pass = new RequestTextGuard(guards, findings, cancellationToken);
+        var pass = new RequestTextGuard(guards, findings, sharedVault, cancellationToken);
         if (TextInput.Guard(body, "prompt", pass, GuardStage.Input) && body["suffix"].AsString() is not null) TextInput.Guard(body, "suffix", pass, GuardStage.Input);
         return pass.Result(GuardContext.Empty);
     }

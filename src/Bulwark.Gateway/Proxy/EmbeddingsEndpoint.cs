@@ -1,3 +1,4 @@
+using Bulwark.Data.Anonymization;
 using System.Text.Json.Nodes;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Guarding;
@@ -21,9 +22,9 @@ public sealed class EmbeddingsEndpoint(AnswerRelay answers) : IGuardedApi
 
     public (string Code, string Message)? Invalid(JsonObject body) => TextInput.Invalid(body, "input");
 
-    public GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken)
+    public GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, IPseudonymStore? sharedVault, CancellationToken cancellationToken)
     {
-        var pass = new RequestTextGuard(guards, findings, cancellationToken);
+        var pass = new RequestTextGuard(guards, findings, sharedVault, cancellationToken);
         TextInput.Guard(body, "input", pass, GuardStage.Input);
         return pass.Result(GuardContext.Empty);
     }

@@ -5,6 +5,7 @@ using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Guarding;
 using Bulwark.Gateway.Http;
 using Bulwark.Gateway.Keys;
+using Bulwark.Gateway.Redis;
 using Microsoft.AspNetCore.Http;
 
 namespace Bulwark.Gateway.Proxy;
@@ -15,7 +16,7 @@ namespace Bulwark.Gateway.Proxy;
 /// body (retried or sent to a fallback when that is safe: <see cref="UpstreamForwarder"/>), let the API relay the answer through the output guards, and record the tokens it used (which
 /// <see cref="Http.KeyAuthenticationMiddleware"/> charges to the key and its team). What differs per API comes from its <see cref="IGuardedApi"/>.
 /// </summary>
-public sealed class GuardedApiProxy(GatewayOptions options, GuardPolicies policies, UpstreamForwarder forwarder, StreamSlots streamSlots)
+public sealed class GuardedApiProxy(GatewayOptions options, GuardPolicies policies, UpstreamForwarder forwarder, StreamSlots streamSlots, SharedPseudonymVaults vaults)
 {
     public async Task HandleAsync(HttpContext context, IGuardedApi api)
     {
@@ -49,7 +50,7 @@ public sealed class GuardedApiProxy(GatewayOptions options, GuardPolicies polici
         // Forensic copy before any guard rewrites the body: sealed into the audit record when the request ends.
         if (options.PromptExcerpt == PromptExcerptMode.FullEncrypted) audit.ClientPrompt = body.ToJsonString(GatewayJson.Options);
         var guards = policies.For(audit.Key, route);
-        var guarded = api.Guard(body, guards, audit.Guards, context.RequestAborted);
+        var guarded = api.Guard(body, guards, audit.Guards, guards.Options.Pseudonymize ? vaults.For(audit.Key) : null, context.RequestAborted);
         audit.Excerpt = Excerpt(guards, options.PromptExcerpt, guarded.LastUserText);
         if (guarded.BlockedBy is { } verdict)
         {

@@ -1,3 +1,4 @@
+using Bulwark.Data.Anonymization;
 using System.Text.Json.Nodes;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Guarding;
@@ -24,7 +25,7 @@ public interface IGuardedApi
     (string Code, string Message)? Refuse(UpstreamOptions upstream, string model) => null;
 
     /// <summary>Runs the request's texts through the input and documents guards of the request's policy (<see cref="GuardPolicies.For"/>), rewriting the body in place.</summary>
-    GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken);
+    GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, IPseudonymStore? sharedVault, CancellationToken cancellationToken);
 
     /// <summary>Last changes to the guarded body before it goes upstream (e.g. ask a stream for its usage).</summary>
     void PrepareUpstreamBody(JsonObject body, bool stream);

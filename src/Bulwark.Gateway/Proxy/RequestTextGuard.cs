@@ -10,9 +10,10 @@ namespace Bulwark.Gateway.Proxy;
 /// is pseudonymised first when that is on (one vault for the whole request, so the answer can be restored), then
 /// judged; the first Block ends the pass. The API-specific guards decide which texts go to which pipeline.
 /// </summary>
-internal sealed class RequestTextGuard(GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken)
+/// <param name="sharedVault">The key's shared vault (Redis), or null for a vault of this request alone.</param>
+internal sealed class RequestTextGuard(GatewayGuards guards, GuardFindings findings, IPseudonymStore? sharedVault, CancellationToken cancellationToken)
 {
-    public Anonymizer? Pseudonymizer { get; } = guards.CreatePseudonymizer();
+    public Anonymizer? Pseudonymizer { get; } = guards.CreatePseudonymizer(sharedVault);
 
     public Verdict? BlockedBy { get; private set; }
 

@@ -1,3 +1,4 @@
+using Bulwark.Data.Anonymization;
 using System.Text.Json.Nodes;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Guarding;
@@ -25,8 +26,8 @@ public sealed class ResponsesEndpoint(ResponsesRequestGuard requestGuard, Answer
         _ => ("invalid_input", "'input' must be a string or an array of input items."),
     };
 
-    public GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken) =>
-        requestGuard.Apply(body, guards, findings, cancellationToken);
+    public GuardedRequest Guard(JsonObject body, GatewayGuards guards, GuardFindings findings, IPseudonymStore? sharedVault, CancellationToken cancellationToken) =>
+        requestGuard.Apply(body, guards, findings, sharedVault, cancellationToken);
 
     public void PrepareUpstreamBody(JsonObject body, bool stream)
     {

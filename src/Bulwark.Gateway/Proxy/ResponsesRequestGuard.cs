@@ -1,3 +1,4 @@
+using Bulwark.Data.Anonymization;
 using System.Text.Json.Nodes;
 using Bulwark.Gateway.Guarding;
 using Bulwark.Kernel.Guards;
@@ -14,9 +15,9 @@ namespace Bulwark.Gateway.Proxy;
 /// </summary>
 public sealed class ResponsesRequestGuard
 {
-    public GuardedRequest Apply(JsonObject body, GatewayGuards guards, GuardFindings findings, CancellationToken cancellationToken)
+    public GuardedRequest Apply(JsonObject body, GatewayGuards guards, GuardFindings findings, IPseudonymStore? sharedVault, CancellationToken cancellationToken)
     {
-        var pass = new RequestTextGuard(guards, findings, cancellationToken);
+        var pass = new RequestTextGuard(guards, findings, sharedVault, cancellationToken);
         foreach (var (stage, slot) in Texts(body).ToList())
         {
             if (pass.Check(stage, slot.Get()) is not { } text) return pass.Result(GuardContext.Empty);

@@ -7,9 +7,10 @@ namespace Bulwark.Data.Anonymization;
 /// <summary>
 /// Placeholders and the originals they stand for, in one scope (a file, a conversation): <c>&lt;PERSON_1&gt;</c> is the
 /// same person everywhere in it. Saved encrypted at rest (AES-256-GCM, the file's header bound in), so the vault
-/// that can restore the data is no easier to read than the data was. Thread-safe.
+/// that can restore the data is no easier to read than the data was. Backed by an <see cref="IPseudonymStore"/>, the
+/// placeholders are the store's (shared beyond this process) and this vault only remembers what it used. Thread-safe.
 /// </summary>
-public sealed class PseudonymVault
+public sealed class PseudonymVault(IPseudonymStore? store = null)
 {
     private static readonly byte[] Magic = "BWVAULT1"u8.ToArray();
     private const int NonceBytes = 12;
@@ -31,17 +32,38 @@ public sealed class PseudonymVault
         lock (_lock)
         {
             if (_placeholders.TryGetValue((entityType, value), out var existing)) return existing;
-            var number = _counters[entityType] = _counters.GetValueOrDefault(entityType) + 1;
-            var placeholder = $"<{entityType}_{number}>";
+        }
+        // Asked outside the lock: a store answers over the network.
+        var shared = store?.PlaceholderFor(entityType, value);
+        lock (_lock)
+        {
+            if (_placeholders.TryGetValue((entityType, value), out var existing)) return existing;
+            var placeholder = shared is not null && !_originals.ContainsKey(shared) ? shared : NextLocal(entityType);
             _placeholders[(entityType, value)] = placeholder;
             _originals[placeholder] = value;
             return placeholder;
         }
     }
 
+    // Skips numbers already taken, so a local placeholder (the store failed) never shadows a shared one in this vault.
+    private string NextLocal(string entityType)
+    {
+        while (true)
+        {
+            var placeholder = $"<{entityType}_{_counters[entityType] = _counters.GetValueOrDefault(entityType) + 1}>";
+            if (!_originals.ContainsKey(placeholder)) return placeholder;
+        }
+    }
+
     public bool TryGetOriginal(string placeholder, out string original)
     {
-        lock (_lock) return _originals.TryGetValue(placeholder, out original!);
+        lock (_lock)
+        {
+            if (_originals.TryGetValue(placeholder, out original!)) return true;
+        }
+        if (store is null || !store.TryGetOriginal(placeholder, out original)) return false;
+        lock (_lock) _originals.TryAdd(placeholder, original);
+        return true;
     }
 
     public void Save(string path, AnonymizationKey key)
