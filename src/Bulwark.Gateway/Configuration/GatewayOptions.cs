@@ -62,6 +62,19 @@ public enum StoreFailureMode
     Open,
 }
 
+/// <summary>When a request's audit record must be committed (<c>audit.durability</c>).</summary>
+public enum AuditDurability
+{
+    /// <summary>Before the response completes: a completed response always has its record, even if the gateway is killed next. The default.</summary>
+    Strict,
+
+    /// <summary>
+    /// Queued, written within moments (group commit): responses do not wait for the database, and a killed gateway
+    /// loses the records still queued (the <c>bulwark.audit.queue_depth</c> at that moment).
+    /// </summary>
+    Relaxed,
+}
+
 /// <summary>A model name clients use, the upstream that serves it, and the name the upstream knows it by.</summary>
 /// <param name="GuardPolicy">A named guard policy for this model's requests (unless the key or team names one); null: the default.</param>
 public sealed record ModelRoute(string Model, string Upstream, string UpstreamModel, string? GuardPolicy = null);
@@ -84,7 +97,7 @@ public sealed record GatewayOptions(
     IReadOnlyDictionary<string, ModelRoute> Routes,
     GuardOptions Guards,
     LimitOptions Limits,
-    string DatabasePath,
+    Storage.DatabaseLocation Database,
     PromptExcerptMode PromptExcerpt,
     string? AdminCredential)
 {
@@ -99,6 +112,9 @@ public sealed record GatewayOptions(
 
     /// <summary>Fail closed (the default) or open while PostgreSQL or Redis is down.</summary>
     public StoreFailureMode StoreFailure { get; init; } = StoreFailureMode.Closed;
+
+    /// <summary>Whether a response waits for its audit record's commit (<c>audit.durability</c>, strict by default).</summary>
+    public AuditDurability AuditDurability { get; init; } = AuditDurability.Strict;
 
     public static readonly TimeSpan DefaultUpstreamTimeout = TimeSpan.FromSeconds(60);
 
