@@ -15,7 +15,7 @@ namespace Bulwark.Cli.Commands;
 
 /// <summary>
 /// <c>bulwark gateway --config FILE</c> runs the gateway in-process; <c>bulwark keys create|list|update|revoke</c>,
-/// <c>bulwark teams</c> (<see cref="TeamsCommand"/>) and <c>bulwark audit query</c> work on the gateway's SQLite database (named by the config, or <c>--database</c>), also
+/// <c>bulwark teams</c> (<see cref="TeamsCommand"/>) and <c>bulwark audit query</c> work on the gateway's database, SQLite or PostgreSQL (named by the config, or <c>--database</c>), also
 /// while the gateway runs. Key secrets are printed once, on stdout, at creation.
 /// </summary>
 internal static class GatewayCommand
