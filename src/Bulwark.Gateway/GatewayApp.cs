@@ -74,11 +74,11 @@ public static partial class GatewayApp
         var guardPolicies = new GuardPolicies(options.Guards, RuleCatalog.Load());
         services.AddSingleton(guardPolicies);
         services.AddSingleton(guardPolicies.Default);
-        services.AddSingleton(GatewayDatabase.Open(options.DatabasePath));
-        services.AddSingleton<KeyStore>();
+        services.AddSingleton(GatewayDatabase.Open(options.Database));
+        services.AddSingleton(sp => new KeyStore(sp.GetRequiredService<GatewayDatabase>(), sp.GetRequiredService<TimeProvider>(), options.StoreFailure));
         services.AddSingleton<KeyRateLimiter>();
         services.AddSingleton<TeamStore>();
-        services.AddSingleton<DailyTokenUsage>();
+        services.AddSingleton(sp => new DailyTokenUsage(sp.GetRequiredService<GatewayDatabase>(), sp.GetRequiredService<TimeProvider>(), options.StoreFailure));
         services.AddSharedState(options);
         services.AddHostedService<TokenUsageFlusher>();
         services.AddSingleton<AccessPolicy>();
@@ -99,7 +99,7 @@ public static partial class GatewayApp
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), api => api.Use(RequestIds.AssignAsync).UseMiddleware<AuditMiddleware>().UseMiddleware<KeyAuthenticationMiddleware>());
 
         app.MapGet("/healthz", () => Results.Json(new JsonObject { ["status"] = "ok" }));
-        app.MapGet("/readyz", (GatewayDatabase database) => Ready(database));
+        app.MapGet("/readyz", (GatewayDatabase database, AuditWriter audit) => Ready(database, audit));
         app.MapGatewayMetrics(options.Telemetry);
         app.MapGet("/v1/models", (HttpContext c, ModelsEndpoint endpoint) => endpoint.Handle(c));
         MapApis(app);
@@ -116,14 +116,15 @@ public static partial class GatewayApp
         return app;
     }
 
-    private static IResult Ready(GatewayDatabase database)
+    private static IResult Ready(GatewayDatabase database, AuditWriter audit)
     {
         try
         {
+            if (audit.StoreFailing) return Results.Json(new JsonObject { ["status"] = "database unavailable" }, statusCode: 503);
             database.SchemaVersion();
             return Results.Json(new JsonObject { ["status"] = "ready" });
         }
-        catch (Microsoft.Data.Sqlite.SqliteException)
+        catch (System.Data.Common.DbException)
         {
             return Results.Json(new JsonObject { ["status"] = "database unavailable" }, statusCode: 503);
         }

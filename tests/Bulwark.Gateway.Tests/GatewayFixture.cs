@@ -30,6 +30,9 @@ public class GatewayFixture : IAsyncLifetime
     public HttpClient Http { get; private set; } = null!;
     public string DatabasePath => Path.Combine(_directory, "gateway.db");
 
+    /// <summary>The config's <c>database:</c> value: a SQLite file in the fixture's folder here; a PostgreSQL connection string in the store tests.</summary>
+    protected virtual string Database => "gateway.db";
+
     /// <summary>guards.pseudonymize: on here; a fixture without it shows the policy's plain redaction.</summary>
     protected virtual bool Pseudonymize => true;
 
@@ -47,7 +50,7 @@ public class GatewayFixture : IAsyncLifetime
         var config = Path.Combine(_directory, "gateway.yaml");
         await File.WriteAllTextAsync(config, Configure($"""
             listen: http://127.0.0.1:0
-            database: gateway.db
+            database: '{Database}'
             upstreams:
               - name: mock
                 kind: openai-compatible

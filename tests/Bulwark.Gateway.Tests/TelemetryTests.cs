@@ -170,7 +170,7 @@ public sealed class TelemetryTests(GatewayFixture gateway) : IClassFixture<Gatew
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
         await app.StopAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        File.Delete(options.DatabasePath);
+        File.Delete(options.Database.Target);
     }
 
     [Theory]

@@ -15,13 +15,13 @@ namespace Bulwark.Cli.Commands;
 
 /// <summary>
 /// <c>bulwark gateway --config FILE</c> runs the gateway in-process; <c>bulwark keys create|list|update|revoke</c>,
-/// <c>bulwark teams</c> (<see cref="TeamsCommand"/>) and <c>bulwark audit query</c> work on the gateway's SQLite database (named by the config, or <c>--database</c>), also
+/// <c>bulwark teams</c> (<see cref="TeamsCommand"/>) and <c>bulwark audit query</c> work on the gateway's database, SQLite or PostgreSQL (named by the config, or <c>--database</c>), also
 /// while the gateway runs. Key secrets are printed once, on stdout, at creation.
 /// </summary>
 internal static class GatewayCommand
 {
     internal static readonly Option<string?> Config = new("--config", "-c") { Description = "Gateway config YAML (its 'database' is used)" };
-    internal static readonly Option<string?> Database = new("--database") { Description = "The gateway's SQLite database, instead of --config" };
+    internal static readonly Option<string?> Database = new("--database") { Description = "The gateway's database instead of --config: a SQLite file, a PostgreSQL connection string (postgres://… or Host=…), or env:VAR holding either" };
     internal static readonly Option<bool> Json = new("--json") { Description = "Machine output (JSON) on stdout" };
 
     public static IEnumerable<Command> Create(IAnsiConsole stdout, TextWriter rawStdout, TextWriter stderr)
@@ -185,9 +185,28 @@ internal static class GatewayCommand
 
     internal static GatewayDatabase Open(ParseResult parse)
     {
-        var path = parse.GetValue(Database) ?? (parse.GetValue(Config) is { } config ? GatewayConfigLoader.LoadDatabasePath(config)
-            : throw new BulwarkInputException("name the gateway's database: --config gateway.yaml or --database FILE"));
-        return GatewayDatabase.Open(path);
+        var location = parse.GetValue(Database) is { } database ? DatabaseOption(database)
+            : parse.GetValue(Config) is { } config ? GatewayConfigLoader.LoadDatabase(config)
+            : throw new BulwarkInputException("name the gateway's database: --config gateway.yaml or --database FILE|postgres://…|env:VAR");
+        return GatewayDatabase.Open(location);
+    }
+
+    /// <summary>--database: a SQLite file, a PostgreSQL connection string, or env:VAR holding either.</summary>
+    private static DatabaseLocation DatabaseOption(string value)
+    {
+        if (value.StartsWith("env:", StringComparison.Ordinal))
+        {
+            var variable = value[4..];
+            value = Environment.GetEnvironmentVariable(variable) is { Length: > 0 } set ? set : throw new BulwarkInputException($"--database: environment variable {variable} is not set");
+        }
+        try
+        {
+            return DatabaseLocation.Parse(value, Directory.GetCurrentDirectory());
+        }
+        catch (ArgumentException e)
+        {
+            throw new BulwarkInputException($"--database: {e.Message}", e);
+        }
     }
 
     internal static DateTimeOffset? Since(string? text)

@@ -68,6 +68,7 @@ internal sealed class AuditDocument
 {
     public string? PromptExcerpt { get; set; }
     public string? EncryptionKey { get; set; }
+    public string? Durability { get; set; }
 }
 
 internal sealed class AdminDocument

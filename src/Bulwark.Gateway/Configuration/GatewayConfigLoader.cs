@@ -45,11 +45,34 @@ public static class GatewayConfigLoader
         return Parse(yaml, path, Path.GetDirectoryName(Path.GetFullPath(path))!, Environment.GetEnvironmentVariable);
     }
 
-    /// <summary>Only the database path, for commands that manage keys and audit without serving (no upstream credentials needed).</summary>
-    public static string LoadDatabasePath(string path)
+    /// <summary>Only the database, for commands that manage keys and audit without serving (no upstream credentials needed).</summary>
+    public static Storage.DatabaseLocation LoadDatabase(string path)
     {
         var document = Read(File.Exists(path) ? File.ReadAllText(path) : throw new BulwarkInputException($"gateway config '{path}' does not exist"), path);
-        return Resolve(Path.GetDirectoryName(Path.GetFullPath(path))!, document.Database ?? DefaultDatabase);
+        var errors = new List<string>();
+        var database = Database(document.Database, Path.GetDirectoryName(Path.GetFullPath(path))!, errors, Environment.GetEnvironmentVariable);
+        if (errors.Count > 0) throw new BulwarkInputException($"{path}: invalid gateway config:\n  " + string.Join("\n  ", errors));
+        return database;
+    }
+
+    /// <summary>
+    /// <c>database:</c>, a SQLite path or a PostgreSQL connection string, either literal or <c>env:VAR</c> (a
+    /// connection string with a password belongs in the environment). Errors never quote the value: it may hold a password.
+    /// </summary>
+    private static Storage.DatabaseLocation Database(string? setting, string baseDirectory, List<string> errors, Func<string, string?> environment)
+    {
+        const string at = "database";
+        var value = Secret(setting ?? DefaultDatabase, at, errors, environment);
+        if (string.IsNullOrWhiteSpace(value)) return Storage.DatabaseLocation.Sqlite(Resolve(baseDirectory, DefaultDatabase));
+        try
+        {
+            return Storage.DatabaseLocation.Parse(value, baseDirectory);
+        }
+        catch (ArgumentException e)
+        {
+            errors.Add($"{at}: {e.Message}");
+            return Storage.DatabaseLocation.Sqlite(Resolve(baseDirectory, DefaultDatabase));
+        }
     }
 
     private const string DefaultDatabase = "bulwark-gateway.db";
@@ -99,6 +122,13 @@ public static class GatewayConfigLoader
         var promptCipher = PromptCipher(document.Audit?.EncryptionKey, excerpt, errors, environment);
         var telemetry = TelemetryConfig.Read(document.Telemetry, errors);
         var logFormat = TelemetryConfig.ReadLogFormat(document.Logging, errors);
+        var durability = document.Audit?.Durability switch
+        {
+            null or "strict" => AuditDurability.Strict,
+            "relaxed" => AuditDurability.Relaxed,
+            var other => Invalid(errors, $"audit.durability: must be strict or relaxed (got '{other}')", AuditDurability.Strict),
+        };
+        var database = Database(document.Database, baseDirectory, errors, environment);
         var storeFailure = document.Stores?.OnFailure switch
         {
             null or "closed" => StoreFailureMode.Closed,
@@ -126,7 +156,7 @@ public static class GatewayConfigLoader
                 MinBodyBytesPerSecond = abuse.MinBodyBytesPerSecond,
                 MaxStreamsPerKey = abuse.MaxStreamsPerKey,
             },
-            Resolve(baseDirectory, document.Database ?? DefaultDatabase), excerpt, admin)
+            database, excerpt, admin)
         {
             PromptCipher = promptCipher,
             Telemetry = telemetry,
@@ -134,6 +164,7 @@ public static class GatewayConfigLoader
             StoreFailure = storeFailure,
             Resilience = resilience,
             Redis = redis,
+            AuditDurability = durability,
         };
     }
 

@@ -81,6 +81,19 @@ public sealed record RedisOptions(string Connection, string KeyPrefix, byte[]? V
     public override string ToString() => $"redis (prefix {KeyPrefix})";
 }
 
+/// <summary>When a request's audit record must be committed (<c>audit.durability</c>).</summary>
+public enum AuditDurability
+{
+    /// <summary>Before the response completes: a completed response always has its record, even if the gateway is killed next. The default.</summary>
+    Strict,
+
+    /// <summary>
+    /// Queued, written within moments (group commit): responses do not wait for the database, and a killed gateway
+    /// loses the records still queued (the <c>bulwark.audit.queue_depth</c> at that moment).
+    /// </summary>
+    Relaxed,
+}
+
 /// <summary>A model name clients use, the upstream that serves it, and the name the upstream knows it by.</summary>
 /// <param name="GuardPolicy">A named guard policy for this model's requests (unless the key or team names one); null: the default.</param>
 /// <param name="Fallbacks">Other upstreams that may answer when this one fails in a way that is safe to retry (<c>models[].fallbacks</c>).</param>
@@ -133,7 +146,7 @@ public sealed record GatewayOptions(
     IReadOnlyDictionary<string, ModelRoute> Routes,
     GuardOptions Guards,
     LimitOptions Limits,
-    string DatabasePath,
+    Storage.DatabaseLocation Database,
     PromptExcerptMode PromptExcerpt,
     string? AdminCredential)
 {
@@ -154,6 +167,8 @@ public sealed record GatewayOptions(
 
     /// <summary>The shared Redis; null keeps limits, live token counts and the vault in this process.</summary>
     public RedisOptions? Redis { get; init; }
+    /// <summary>Whether a response waits for its audit record's commit (<c>audit.durability</c>, strict by default).</summary>
+    public AuditDurability AuditDurability { get; init; } = AuditDurability.Strict;
 
     public static readonly TimeSpan DefaultUpstreamTimeout = TimeSpan.FromSeconds(60);
 

@@ -1,18 +1,21 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Storage;
 
 namespace Bulwark.Gateway.Keys;
 
 /// <summary>
 /// Model tokens used per UTC day by each key and team: what daily budgets are checked against. Counting happens in
-/// memory (an interlocked add on the request path); <see cref="Flush"/> adds the unsaved deltas to SQLite in one
+/// memory (an interlocked add on the request path); <see cref="Flush"/> adds the unsaved deltas to the database in one
 /// transaction (<see cref="TokenUsageFlusher"/>: every second and at shutdown). A subject's count for a day is read
 /// from the database the first time it is needed, so a restart carries on with the day's usage instead of resetting it.
 /// Deltas, not totals, are written, so a second gateway on the same file adds to the count rather than overwriting it.
-/// Disposing flushes too, for hosts that are disposed without being stopped.
+/// Disposing flushes too, for hosts that are disposed without being stopped. While the database is down, a count that
+/// was never read fails closed (<see cref="StoreUnavailableException"/>), or with <paramref name="onFailure"/> open starts
+/// from zero in this process (the budget allows more that day; the deltas are still added to the stored count later).
 /// </summary>
-public sealed class DailyTokenUsage(GatewayDatabase database, TimeProvider time) : IDisposable
+public sealed class DailyTokenUsage(GatewayDatabase database, TimeProvider time, StoreFailureMode onFailure = StoreFailureMode.Closed) : IDisposable
 {
     private readonly ConcurrentDictionary<(string Subject, DateOnly Day), Counter> _counters = new();
     private readonly Lock _flushing = new();
@@ -84,7 +87,7 @@ public sealed class DailyTokenUsage(GatewayDatabase database, TimeProvider time)
         {
             Flush();
         }
-        catch (Microsoft.Data.Sqlite.SqliteException)
+        catch (System.Data.Common.DbException)
         {
             // Nothing left to report to at disposal; the flusher has logged earlier failures.
         }
@@ -96,10 +99,12 @@ public sealed class DailyTokenUsage(GatewayDatabase database, TimeProvider time)
         using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "INSERT INTO token_usage (subject, day, tokens) VALUES ($subject, $day, $delta) ON CONFLICT (subject, day) DO UPDATE SET tokens = tokens + excluded.tokens";
-        var subject = command.Parameters.Add("$subject", Microsoft.Data.Sqlite.SqliteType.Text);
-        var day = command.Parameters.Add("$day", Microsoft.Data.Sqlite.SqliteType.Text);
-        var delta = command.Parameters.Add("$delta", Microsoft.Data.Sqlite.SqliteType.Integer);
+        // token_usage.tokens, qualified: PostgreSQL finds a bare 'tokens' ambiguous beside excluded.tokens.
+        command.CommandText = "INSERT INTO token_usage (subject, day, tokens) VALUES (@subject, @day, @delta) "
+            + "ON CONFLICT (subject, day) DO UPDATE SET tokens = token_usage.tokens + excluded.tokens";
+        var subject = command.AddParameter("@subject", "");
+        var day = command.AddParameter("@day", "");
+        var delta = command.AddParameter("@delta", 0L);
         foreach (var p in pending)
         {
             subject.Value = p.Subject;
@@ -115,12 +120,25 @@ public sealed class DailyTokenUsage(GatewayDatabase database, TimeProvider time)
 
     private long Load(string subject, DateOnly day)
     {
+        try
+        {
+            return Read(subject, day);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            if (onFailure == StoreFailureMode.Open) return 0;
+            throw new StoreUnavailableException("the token usage store", e);
+        }
+    }
+
+    private long Read(string subject, DateOnly day)
+    {
         using var connection = database.Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT tokens FROM token_usage WHERE subject = $subject AND day = $day";
-        command.Parameters.AddWithValue("$subject", subject);
-        command.Parameters.AddWithValue("$day", DayText(day));
-        return command.ExecuteScalar() is long saved ? saved : 0;
+        command.CommandText = "SELECT tokens FROM token_usage WHERE subject = @subject AND day = @day";
+        command.AddParameter("@subject", subject);
+        command.AddParameter("@day", DayText(day));
+        return command.ExecuteScalar() is { } saved and not DBNull ? Convert.ToInt64(saved, CultureInfo.InvariantCulture) : 0;
     }
 
     private static string DayText(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

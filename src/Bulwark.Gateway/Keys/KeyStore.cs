@@ -1,8 +1,9 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Bulwark.Gateway.Keys;
 
@@ -13,7 +14,12 @@ namespace Bulwark.Gateway.Keys;
 /// made through this process (admin API, tests) applies from the next request; one made by another process (the
 /// <c>bulwark keys</c> CLI beside a running gateway) within a second.
 /// </summary>
-public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
+/// <remarks>
+/// While the database is unreachable, a lookup fails closed (<see cref="StoreUnavailableException"/>: 503) unless
+/// <paramref name="onFailure"/> is <see cref="StoreFailureMode.Open"/>; then a key found before the outage is served
+/// from the cache, however old, and an unknown one is still refused.
+/// </remarks>
+public sealed class KeyStore(GatewayDatabase database, TimeProvider time, StoreFailureMode onFailure = StoreFailureMode.Closed)
 {
     public const string Prefix = "bwk-";
 
@@ -37,9 +43,9 @@ public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
         using var connection = database.Connect();
         using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO virtual_keys (id, key_hash, team, models, rpm, tpm, budget_tokens_per_day, guard_policy, created_ms) "
-            + "VALUES ($id, $hash, $team, $models, $rpm, $tpm, $budget, $policy, $created)";
-        command.Parameters.AddWithValue("$hash", Hash(secret));
-        command.Parameters.AddWithValue("$created", key.Created.ToUnixTimeMilliseconds());
+            + "VALUES (@id, @hash, @team, @models, @rpm, @tpm, @budget, @policy, @created)";
+        command.AddParameter("@hash", Hash(secret));
+        command.AddParameter("@created", key.Created.ToUnixTimeMilliseconds());
         AddSettings(command, key);
         command.ExecuteNonQuery();
         return new CreatedKey(key, secret);
@@ -59,8 +65,18 @@ public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
         var now = Environment.TickCount64;
         if (_cache.TryGetValue(cacheKey, out var cached) && cached.Generation == database.AccessGeneration && now < cached.Until) return cached.Key;
         var generation = database.AccessGeneration;
-        var found = Lookup(hash);
-        if (found is not null)
+        VirtualKey? found;
+        try
+        {
+            found = Lookup(hash);
+        }
+        catch (DbException e)
+        {
+            if (onFailure == StoreFailureMode.Open && cached is not null) return cached.Key;
+            throw new StoreUnavailableException("the key store", e);
+        }
+        if (found is null) _cache.TryRemove(cacheKey, out _);
+        else
         {
             if (_cache.Count >= MaxCached) _cache.Clear(); // only real keys are cached, but bound it all the same
             _cache[cacheKey] = new CachedKey(found, generation, now + (long)CacheFor.TotalMilliseconds);
@@ -72,8 +88,8 @@ public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
     {
         using var connection = database.Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT " + Columns + ", k.key_hash" + FromKeysAndTeams + " WHERE k.key_hash = $hash AND k.revoked_ms IS NULL";
-        command.Parameters.AddWithValue("$hash", hash);
+        command.CommandText = "SELECT " + Columns + ", k.key_hash" + FromKeysAndTeams + " WHERE k.key_hash = @hash AND k.revoked_ms IS NULL";
+        command.AddParameter("@hash", hash);
         using var reader = command.ExecuteReader();
         if (!reader.Read()) return null;
         var stored = (byte[])reader.GetValue(16);
@@ -85,8 +101,8 @@ public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
     {
         using var connection = database.Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT " + Columns + FromKeysAndTeams + " WHERE k.id = $id";
-        command.Parameters.AddWithValue("$id", id);
+        command.CommandText = "SELECT " + Columns + FromKeysAndTeams + " WHERE k.id = @id";
+        command.AddParameter("@id", id);
         using var reader = command.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
     }
@@ -107,8 +123,8 @@ public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
     {
         using var connection = database.Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE virtual_keys SET team = $team, models = $models, rpm = $rpm, tpm = $tpm, budget_tokens_per_day = $budget, guard_policy = $policy "
-            + "WHERE id = $id AND revoked_ms IS NULL";
+        command.CommandText = "UPDATE virtual_keys SET team = @team, models = @models, rpm = @rpm, tpm = @tpm, budget_tokens_per_day = @budget, guard_policy = @policy "
+            + "WHERE id = @id AND revoked_ms IS NULL";
         AddSettings(command, key);
         return database.ExecuteAccessChange(command) == 1;
     }
@@ -118,35 +134,35 @@ public sealed class KeyStore(GatewayDatabase database, TimeProvider time)
     {
         using var connection = database.Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE virtual_keys SET revoked_ms = $now WHERE id = $id AND revoked_ms IS NULL";
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$now", time.GetUtcNow().ToUnixTimeMilliseconds());
+        command.CommandText = "UPDATE virtual_keys SET revoked_ms = @now WHERE id = @id AND revoked_ms IS NULL";
+        command.AddParameter("@id", id);
+        command.AddParameter("@now", time.GetUtcNow().ToUnixTimeMilliseconds());
         return database.ExecuteAccessChange(command) == 1;
     }
 
-    private static void AddSettings(SqliteCommand command, VirtualKey key)
+    private static void AddSettings(DbCommand command, VirtualKey key)
     {
-        command.Parameters.AddWithValue("$id", key.Id);
-        command.Parameters.AddWithValue("$team", key.Team);
-        command.Parameters.AddWithValue("$models", string.Join(',', key.Models));
-        command.Parameters.AddWithValue("$rpm", (object?)key.RequestsPerMinute ?? DBNull.Value);
-        command.Parameters.AddWithValue("$tpm", (object?)key.TokensPerMinute ?? DBNull.Value);
-        command.Parameters.AddWithValue("$budget", (object?)key.BudgetTokensPerDay ?? DBNull.Value);
-        command.Parameters.AddWithValue("$policy", (object?)key.GuardPolicy ?? DBNull.Value);
+        command.AddParameter("@id", key.Id);
+        command.AddParameter("@team", key.Team);
+        command.AddParameter("@models", string.Join(',', key.Models));
+        command.AddParameter("@rpm", key.RequestsPerMinute);
+        command.AddParameter("@tpm", key.TokensPerMinute);
+        command.AddParameter("@budget", key.BudgetTokensPerDay);
+        command.AddParameter("@policy", key.GuardPolicy);
     }
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
-    private static VirtualKey Read(SqliteDataReader reader) => new(
+    private static VirtualKey Read(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         TeamStore.SplitModels(reader.GetString(2)),
-        reader.IsDBNull(3) ? null : reader.GetInt32(3),
-        reader.IsDBNull(4) ? null : reader.GetInt32(4),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-        reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
-        reader.IsDBNull(7) ? null : reader.GetInt64(7),
-        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.NullableWhole(3),
+        reader.NullableWhole(4),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.Number(5)),
+        reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.Number(6)),
+        reader.NullableNumber(7),
+        reader.NullableString(8),
         reader.IsDBNull(9) ? null : TeamStore.Read(reader, 9));
 
     private sealed record CachedKey(VirtualKey Key, int Generation, long Until);

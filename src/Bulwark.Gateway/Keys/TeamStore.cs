@@ -1,5 +1,5 @@
 using Bulwark.Gateway.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Bulwark.Gateway.Keys;
 
@@ -17,8 +17,8 @@ public sealed class TeamStore(GatewayDatabase database, TimeProvider time)
         var team = new TeamPolicy(name, models, requestsPerMinute, tokensPerMinute, budgetTokensPerDay, guardPolicy, time.GetUtcNow());
         using var connection = database.Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO teams (" + Columns + ") VALUES ($name, $models, $rpm, $tpm, $budget, $policy, $created) ON CONFLICT (name) DO NOTHING";
-        command.Parameters.AddWithValue("$created", team.Created.ToUnixTimeMilliseconds());
+        command.CommandText = "INSERT INTO teams (" + Columns + ") VALUES (@name, @models, @rpm, @tpm, @budget, @policy, @created) ON CONFLICT (name) DO NOTHING";
+        command.AddParameter("@created", team.Created.ToUnixTimeMilliseconds());
         AddSettings(command, team);
         return database.ExecuteAccessChange(command) == 1 ? team : null;
     }
@@ -27,8 +27,8 @@ public sealed class TeamStore(GatewayDatabase database, TimeProvider time)
     {
         using var connection = database.Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT " + Columns + " FROM teams WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
+        command.CommandText = "SELECT " + Columns + " FROM teams WHERE name = @name";
+        command.AddParameter("@name", name);
         using var reader = command.ExecuteReader();
         return reader.Read() ? Read(reader, 0) : null;
     }
@@ -49,7 +49,7 @@ public sealed class TeamStore(GatewayDatabase database, TimeProvider time)
     {
         using var connection = database.Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE teams SET models = $models, rpm = $rpm, tpm = $tpm, budget_tokens_per_day = $budget, guard_policy = $policy WHERE name = $name";
+        command.CommandText = "UPDATE teams SET models = @models, rpm = @rpm, tpm = @tpm, budget_tokens_per_day = @budget, guard_policy = @policy WHERE name = @name";
         AddSettings(command, team);
         return database.ExecuteAccessChange(command) == 1;
     }
@@ -59,30 +59,30 @@ public sealed class TeamStore(GatewayDatabase database, TimeProvider time)
     {
         using var connection = database.Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM teams WHERE name = $name";
-        command.Parameters.AddWithValue("$name", name);
+        command.CommandText = "DELETE FROM teams WHERE name = @name";
+        command.AddParameter("@name", name);
         return database.ExecuteAccessChange(command) == 1;
     }
 
     internal static IReadOnlyList<string> SplitModels(string models) => models.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>A team from the seven team columns starting at <paramref name="at"/> (also used by the key store's join).</summary>
-    internal static TeamPolicy Read(SqliteDataReader reader, int at) => new(
+    internal static TeamPolicy Read(DbDataReader reader, int at) => new(
         reader.GetString(at),
         SplitModels(reader.GetString(at + 1)),
-        reader.IsDBNull(at + 2) ? null : reader.GetInt32(at + 2),
-        reader.IsDBNull(at + 3) ? null : reader.GetInt32(at + 3),
-        reader.IsDBNull(at + 4) ? null : reader.GetInt64(at + 4),
-        reader.IsDBNull(at + 5) ? null : reader.GetString(at + 5),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(at + 6)));
+        reader.NullableWhole(at + 2),
+        reader.NullableWhole(at + 3),
+        reader.NullableNumber(at + 4),
+        reader.NullableString(at + 5),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.Number(at + 6)));
 
-    private static void AddSettings(SqliteCommand command, TeamPolicy team)
+    private static void AddSettings(DbCommand command, TeamPolicy team)
     {
-        command.Parameters.AddWithValue("$name", team.Name);
-        command.Parameters.AddWithValue("$models", string.Join(',', team.Models));
-        command.Parameters.AddWithValue("$rpm", (object?)team.RequestsPerMinute ?? DBNull.Value);
-        command.Parameters.AddWithValue("$tpm", (object?)team.TokensPerMinute ?? DBNull.Value);
-        command.Parameters.AddWithValue("$budget", (object?)team.BudgetTokensPerDay ?? DBNull.Value);
-        command.Parameters.AddWithValue("$policy", (object?)team.GuardPolicy ?? DBNull.Value);
+        command.AddParameter("@name", team.Name);
+        command.AddParameter("@models", string.Join(',', team.Models));
+        command.AddParameter("@rpm", team.RequestsPerMinute);
+        command.AddParameter("@tpm", team.TokensPerMinute);
+        command.AddParameter("@budget", team.BudgetTokensPerDay);
+        command.AddParameter("@policy", team.GuardPolicy);
     }
 }

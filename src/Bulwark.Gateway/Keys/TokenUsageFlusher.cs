@@ -37,7 +37,7 @@ public sealed partial class TokenUsageFlusher(DailyTokenUsage usage, ILogger<Tok
         {
             usage.Flush();
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException)
         {
             LogFlushFailed(logger, e.GetType().Name, e.Message);
         }
