@@ -1,0 +1,45 @@
+using Microsoft.Data.Sqlite;
+
+namespace Bulwark.Gateway.Tests.Scale;
+
+/// <summary>
+/// The embedded store under the same crash: one gateway on SQLite (strict durability, the default) killed with
+/// SIGKILL mid-load has an audit record for every request whose answer its client received in full.
+/// </summary>
+public sealed class CrashDurabilityTests(ScaleStores stores) : IClassFixture<ScaleStores>
+{
+    [Fact]
+    public async Task Killing_a_gateway_on_sqlite_during_load_loses_no_audit_record_of_a_completed_request()
+    {
+        var database = Path.Combine(Path.GetTempPath(), "bulwark-crash-" + Guid.NewGuid().ToString("N")[..12] + ".db");
+        try
+        {
+            var (config, port) = stores.WriteConfig("sqlite-crash", database, redis: false);
+            var (_, secret) = ScaleStores.CreateKey(config);
+            await using var gateway = await stores.StartAsync(config, port);
+
+            var load = new CompletedRequests([TwoInstanceTests.Client(gateway, secret)]);
+            var running = load.RunAsync(workers: 16, TimeSpan.FromSeconds(4));
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
+            gateway.Kill();
+            await running;
+
+            Assert.True(load.CompletedBy(0) > 50, $"only {load.CompletedBy(0)} requests completed before the kill");
+            var audited = new HashSet<string>(StringComparer.Ordinal);
+            using (var connection = new SqliteConnection($"Data Source={database};Pooling=false"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT request_id FROM audit_records";
+                using var reader = command.ExecuteReader();
+                while (reader.Read()) audited.Add(reader.GetString(0));
+            }
+            var missing = load.CompletedIds.Where(id => !audited.Contains(id)).ToList();
+            Assert.True(missing.Count == 0, $"{missing.Count} of {load.CompletedIds.Count} completed requests have no audit record, e.g. {string.Join(", ", missing.Take(5))}");
+        }
+        finally
+        {
+            foreach (var file in (string[])[database, database + "-wal", database + "-shm"]) File.Delete(file);
+        }
+    }
+}
