@@ -99,7 +99,7 @@ public static partial class GatewayApp
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), api => api.Use(RequestIds.AssignAsync).UseMiddleware<AuditMiddleware>().UseMiddleware<KeyAuthenticationMiddleware>());
 
         app.MapGet("/healthz", () => Results.Json(new JsonObject { ["status"] = "ok" }));
-        app.MapGet("/readyz", (GatewayDatabase database, AuditWriter audit) => Ready(database, audit));
+        app.MapGet("/readyz", (GatewayDatabase database, AuditWriter audit, IServiceProvider services) => Readiness.Check(database, audit, options, services));
         app.MapGatewayMetrics(options.Telemetry);
         app.MapGet("/v1/models", (HttpContext c, ModelsEndpoint endpoint) => endpoint.Handle(c));
         MapApis(app);
@@ -114,20 +114,6 @@ public static partial class GatewayApp
             LogStarted(logger, urls, options.Routes.Count, options.Upstreams.Count, options.Guards.PolicyPath ?? "embedded default", options.Guards.Pseudonymize);
         });
         return app;
-    }
-
-    private static IResult Ready(GatewayDatabase database, AuditWriter audit)
-    {
-        try
-        {
-            if (audit.StoreFailing) return Results.Json(new JsonObject { ["status"] = "database unavailable" }, statusCode: 503);
-            database.SchemaVersion();
-            return Results.Json(new JsonObject { ["status"] = "ready" });
-        }
-        catch (System.Data.Common.DbException)
-        {
-            return Results.Json(new JsonObject { ["status"] = "database unavailable" }, statusCode: 503);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bulwark gateway listening on {Urls}: {Models} model(s) on {Upstreams} upstream(s), guard policy {Policy}, pseudonymize {Pseudonymize}")]

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Bulwark.Gateway.Configuration;
 using Bulwark.Gateway.Storage;
+using Bulwark.Gateway.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -21,7 +22,7 @@ namespace Bulwark.Gateway.Audit;
 /// shutdown timeout; then what is left is counted in the log). <see cref="FlushAsync"/> waits until everything enqueued
 /// so far is written.
 /// </summary>
-public sealed partial class AuditWriter(AuditStore store, GatewayDatabase database, GatewayOptions options, ILogger<AuditWriter> logger) : BackgroundService
+public sealed partial class AuditWriter(AuditStore store, GatewayDatabase database, GatewayOptions options, GatewayMetrics metrics, ILogger<AuditWriter> logger) : BackgroundService
 {
     /// <summary>Records held in memory at most (queued or in a batch being retried).</summary>
     public const int MaxQueued = 100_000;
@@ -79,9 +80,10 @@ public sealed partial class AuditWriter(AuditStore store, GatewayDatabase databa
 
     private void Add(AuditRecord record, TaskCompletionSource<bool>? committed)
     {
-        if (Interlocked.Increment(ref _held) > MaxQueued)
+        if (Held(1) > MaxQueued)
         {
-            Interlocked.Decrement(ref _held);
+            Held(-1);
+            metrics.AuditDropped();
             var dropped = Interlocked.Increment(ref _dropped);
             if ((dropped & (dropped - 1)) == 0) LogDropped(logger, dropped, MaxQueued); // 1, 2, 4, 8…: loud but bounded
             committed?.TrySetResult(false);
@@ -90,7 +92,7 @@ public sealed partial class AuditWriter(AuditStore store, GatewayDatabase databa
         if (!_queue.Writer.TryWrite(new Entry(record, committed)))
         {
             // After shutdown began: nothing will write it.
-            Interlocked.Decrement(ref _held);
+            Held(-1);
             committed?.TrySetResult(false);
         }
     }
@@ -106,10 +108,17 @@ public sealed partial class AuditWriter(AuditStore store, GatewayDatabase databa
             {
                 LogAbandoned(logger, batch.Records.Count);
                 batch.Settle(false);
-                Interlocked.Add(ref _held, -batch.Records.Count);
+                Held(-batch.Records.Count);
                 batch.Clear();
             }
         }
+    }
+
+    /// <summary>Counts records joining or leaving memory, in the field and in the queue-depth metric; the new count.</summary>
+    private int Held(int delta)
+    {
+        metrics.AuditQueued(delta);
+        return Interlocked.Add(ref _held, delta);
     }
 
     /// <summary>Everything queued now joins the batch (the group of the next commit).</summary>
@@ -131,10 +140,11 @@ public sealed partial class AuditWriter(AuditStore store, GatewayDatabase databa
             try
             {
                 store.Write(batch.Records, Durable);
-                Interlocked.Add(ref _held, -batch.Records.Count);
+                Held(-batch.Records.Count);
                 if (_storeFailing)
                 {
                     _storeFailing = false;
+                    metrics.StoreChanged("database", down: false);
                     LogRecovered(logger, batch.Records.Count);
                 }
                 batch.Settle(true);
@@ -143,7 +153,11 @@ public sealed partial class AuditWriter(AuditStore store, GatewayDatabase databa
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                if (!_storeFailing) LogWriteFailed(logger, batch.Records.Count, e.GetType().Name, e.Message);
+                if (!_storeFailing)
+                {
+                    LogWriteFailed(logger, batch.Records.Count, e.GetType().Name, e.Message);
+                    metrics.StoreChanged("database", down: true);
+                }
                 _storeFailing = true;
                 // Requests waiting on this batch learn now: the store may be down for minutes.
                 batch.Settle(false);

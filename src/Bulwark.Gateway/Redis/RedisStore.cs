@@ -1,4 +1,5 @@
 using Bulwark.Gateway.Configuration;
+using Bulwark.Gateway.Telemetry;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -21,10 +22,12 @@ public sealed partial class RedisStore : IDisposable
 {
     private readonly ConnectionMultiplexer _connection;
     private readonly ILogger<RedisStore> _logger;
+    private readonly GatewayMetrics _metrics;
     private int _down;
 
-    public RedisStore(GatewayOptions options, ILogger<RedisStore> logger)
+    public RedisStore(GatewayOptions options, GatewayMetrics metrics, ILogger<RedisStore> logger)
     {
+        _metrics = metrics;
         Options = options.Redis ?? throw new InvalidOperationException("redis: not configured");
         FailureMode = options.StoreFailure;
         _logger = logger;
@@ -38,6 +41,9 @@ public sealed partial class RedisStore : IDisposable
     }
 
     public RedisOptions Options { get; }
+
+    /// <summary>True from a failed command until one succeeds again (readiness and the <c>bulwark.store.down</c> gauge).</summary>
+    public bool IsDown => Volatile.Read(ref _down) == 1;
 
     public StoreFailureMode FailureMode { get; }
 
@@ -105,12 +111,16 @@ public sealed partial class RedisStore : IDisposable
 
     private void Failed(Exception e)
     {
-        if (Interlocked.Exchange(ref _down, 1) == 0) LogDown(_logger, FailureMode == StoreFailureMode.Closed ? "refusing requests that need it" : "serving on local limits and vaults", e.GetType().Name, e.Message);
+        if (Interlocked.Exchange(ref _down, 1) != 0) return;
+        _metrics.StoreChanged("redis", down: true);
+        LogDown(_logger, FailureMode == StoreFailureMode.Closed ? "refusing requests that need it" : "serving on local limits and vaults", e.GetType().Name, e.Message);
     }
 
     private void Succeeded()
     {
-        if (Volatile.Read(ref _down) == 1 && Interlocked.Exchange(ref _down, 0) == 1) LogBack(_logger);
+        if (Volatile.Read(ref _down) == 0 || Interlocked.Exchange(ref _down, 0) == 0) return;
+        _metrics.StoreChanged("redis", down: false);
+        LogBack(_logger);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is unavailable, {Behaviour} until it is back: {Error}: {Reason}")]

@@ -21,6 +21,9 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _ruleHits;
     private readonly UpDownCounter<long> _openCircuits;
     private readonly Counter<long> _retries;
+    private readonly UpDownCounter<long> _auditQueued;
+    private readonly Counter<long> _auditDropped;
+    private readonly UpDownCounter<long> _storesDown;
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -34,10 +37,21 @@ public sealed class GatewayMetrics
         _ruleHits = meter.CreateCounter<long>("bulwark.guard.rule_hits", "{hit}", "Rules that hit, once per request and rule, log-only hits included, with the request's verdict");
         _openCircuits = meter.CreateUpDownCounter<long>("bulwark.upstream.circuit_open", "{circuit}", "1 while an upstream's circuit breaker is open or half-open (the upstream is skipped), 0 once it closes");
         _retries = meter.CreateCounter<long>("bulwark.upstream.retries", "{attempt}", "Attempts after the first, by the upstream whose failure caused them");
+        _auditQueued = meter.CreateUpDownCounter<long>("bulwark.audit.queue_depth", "{record}", "Audit records in memory, not yet committed: what a crash would lose under relaxed durability or during a database outage");
+        _auditDropped = meter.CreateCounter<long>("bulwark.audit.dropped", "{record}", "Audit records dropped because the in-memory queue was full (a long database outage in open mode)");
+        _storesDown = meter.CreateUpDownCounter<long>("bulwark.store.down", "{store}", "1 while a shared store (database, redis) is failing, 0 once it answers again");
     }
 
     /// <summary>An upstream's circuit opened (true) or closed again (false).</summary>
     public void CircuitChanged(string upstream, bool open) => _openCircuits.Add(open ? 1 : -1, new TagList { { GatewayTelemetry.Upstream, upstream } });
+
+    /// <summary>Records joined (positive) or left (negative) the audit writer's memory.</summary>
+    public void AuditQueued(int delta) => _auditQueued.Add(delta);
+
+    public void AuditDropped() => _auditDropped.Add(1);
+
+    /// <summary>A shared store (<c>database</c>, <c>redis</c>) started failing (true) or answered again (false).</summary>
+    public void StoreChanged(string store, bool down) => _storesDown.Add(down ? 1 : -1, new TagList { { "bulwark.store", store } });
 
     public void Retried(string upstream) => _retries.Add(1, new TagList { { GatewayTelemetry.Upstream, upstream } });
 

@@ -60,17 +60,22 @@ public sealed class PostgresDurabilityTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(0, Count(database));
             Assert.Equal(1, gateway.Writer.QueueDepth); // what a crash now would lose
+            Assert.Equal(1, await QueueDepthMetricAsync(gateway));
 
             await gate.CommitAsync();
             await gateway.Writer.FlushAsync();
             Assert.Equal(1, Count(database));
             Assert.Equal(0, gateway.Writer.QueueDepth);
+            Assert.Equal(0, await QueueDepthMetricAsync(gateway));
         }
         finally
         {
             await gateway.DisposeAsync();
         }
     }
+
+    private static async Task<double> QueueDepthMetricAsync(PostgresGateway gateway) =>
+        PrometheusScrape.Parse(await gateway.Http.GetStringAsync("/metrics")).Sum("bulwark_audit_queue_depth");
 
     private static long Count(string database) => PostgresGatewayTests.Scalar(database, "SELECT count(*) FROM audit_records");
 

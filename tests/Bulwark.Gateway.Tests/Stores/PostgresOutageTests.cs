@@ -38,10 +38,12 @@ public sealed class PostgresOutageTests
             }
             Assert.True(refused >= 6, $"{refused} of 8 refused with 503");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await gateway.Http.GetAsync("/readyz")).StatusCode);
+            Assert.Equal(1, await StoreDownAsync(gateway));
 
             await server.StartAgainAsync();
             await WaitUntilAsync(async () => (await Chat(gateway, "after the outage")).StatusCode == HttpStatusCode.OK);
             Assert.Equal(HttpStatusCode.OK, (await gateway.Http.GetAsync("/readyz")).StatusCode);
+            Assert.Equal(0, await StoreDownAsync(gateway));
 
             // The records of the outage were kept and written after it: every refusal is in the audit trail.
             var records = await gateway.AuditAsync();
@@ -73,7 +75,10 @@ public sealed class PostgresOutageTests
                 Assert.Equal(HttpStatusCode.OK, (await Chat(gateway, $"served open {i}")).StatusCode);
             }
             Assert.True(gateway.Writer.StoreFailing);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await gateway.Http.GetAsync("/readyz")).StatusCode);
+            // Failing open the instance still serves: ready for the load balancer, and saying it is degraded.
+            var ready = await gateway.Http.GetAsync("/readyz");
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Contains("\"degraded\"", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
             await server.StartAgainAsync();
             await WaitUntilAsync(() => Task.FromResult(!gateway.Writer.StoreFailing));
@@ -108,4 +113,7 @@ public sealed class PostgresOutageTests
             await Task.Delay(200);
         }
     }
+
+    private static async Task<double> StoreDownAsync(PostgresGateway gateway) =>
+        PrometheusScrape.Parse(await gateway.Http.GetStringAsync("/metrics")).Sum("bulwark_store_down", ("bulwark_store", "database"));
 }

@@ -33,6 +33,10 @@ public sealed class RedisOutageTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unmasked.StatusCode);
         Assert.Equal("store_unavailable", (string?)(await unmasked.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["code"]);
         Assert.DoesNotContain(gateways.Upstream.Received, r => r.ToJsonString().Contains(marker, StringComparison.Ordinal));
+        var ready = await limitedClient.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("redis", (string?)(await ready.Content.ReadFromJsonAsync<JsonObject>())!["down"]![0]);
+        Assert.Equal(1, await RedisDownAsync(limitedClient));
 
         await gateways.Redis.StartAgainAsync();
         var back = await RedisGateways.EventuallyAsync(() => limitedClient.GetAsync("/v1/models"), r => r.StatusCode == HttpStatusCode.OK, Reconnect);
@@ -40,7 +44,12 @@ public sealed class RedisOutageTests
         Assert.Equal($"You said: Deploy with {MockUpstreamServer.LeakedToken} again", await RedisVaultTests.AnswerAsync(maskedClient, $"Deploy with {MockUpstreamServer.LeakedToken} again"));
         Assert.Single(gateways.Logs[0].Lines, l => l.Contains("Redis is unavailable", StringComparison.Ordinal));
         Assert.Contains(gateways.Logs[0].Lines, l => l.Contains("Redis is back", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, (await limitedClient.GetAsync("/readyz")).StatusCode);
+        Assert.Equal(0, await RedisDownAsync(limitedClient));
     }
+
+    private static async Task<double> RedisDownAsync(HttpClient client) =>
+        PrometheusScrape.Parse(await client.GetStringAsync("/metrics")).Sum("bulwark_store_down", ("bulwark_store", "redis"));
 
     [StoreFact]
     public async Task Failing_open_serves_on_local_limits_while_Redis_is_down_then_shares_again()
@@ -61,6 +70,7 @@ public sealed class RedisOutageTests
         Assert.Equal($"You said: Deploy with {MockUpstreamServer.LeakedToken} {marker}", await RedisVaultTests.AnswerAsync(b, $"Deploy with {MockUpstreamServer.LeakedToken} {marker}"));
         Assert.DoesNotContain(MockUpstreamServer.LeakedToken, gateways.Upstream.Received.Last().ToJsonString(), StringComparison.Ordinal);
         Assert.Single(gateways.Logs[0].Lines, l => l.Contains("Redis is unavailable", StringComparison.Ordinal));
+        Assert.Contains("\"degraded\"", await (await a.GetAsync("/readyz")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // Back on Redis (empty after the crash): the two instances share one window of two again.
         await gateways.Redis.StartAgainAsync();
