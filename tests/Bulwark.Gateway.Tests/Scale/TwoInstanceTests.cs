@@ -86,6 +86,43 @@ public sealed class TwoInstanceTests(ScaleStores stores) : IClassFixture<ScaleSt
     }
 
     /// <summary>
+    /// SIGTERM drains: under relaxed durability answers complete while their records wait (the audit table is locked),
+    /// the gateway is asked to stop, and every record is written before it exits.
+    /// </summary>
+    [StoreFact]
+    public async Task A_graceful_shutdown_writes_every_queued_record_before_exiting()
+    {
+        var database = stores.NewDatabase();
+        var (config, port) = stores.WriteConfig("drain", database, durability: "relaxed");
+        await using var gateway = await stores.StartAsync(config, port);
+        var (_, secret) = ScaleStores.CreateKey(config);
+        using var client = Client(gateway, secret);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/v1/chat/completions", ChatCompletionTests.Chat("warm up"))).StatusCode);
+
+        var ids = new List<string>();
+        await using (var blocker = new NpgsqlConnection(database))
+        {
+            await blocker.OpenAsync();
+            await using var transaction = await blocker.BeginTransactionAsync();
+            await using (var lockTable = new NpgsqlCommand("LOCK TABLE audit_records IN EXCLUSIVE MODE", blocker, transaction)) await lockTable.ExecuteNonQueryAsync();
+            for (var i = 0; i < 20; i++)
+            {
+                var response = await client.PostAsJsonAsync("/v1/chat/completions", ChatCompletionTests.Chat($"queued {i}"));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                ids.Add(response.Headers.GetValues("x-request-id").Single());
+            }
+            var stopping = gateway.TerminateAsync();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.False(gateway.HasExited, "the gateway exited with records still waiting for the database");
+            await transaction.RollbackAsync();
+            await stopping;
+        }
+
+        var audited = AuditedIds(database);
+        Assert.All(ids, id => Assert.Contains(id, audited));
+    }
+
+    /// <summary>
     /// Two instances under load; the audit table is locked for a moment (a slow commit, as under a busy database) and
     /// instance A is killed with SIGKILL while its records wait. Returns the load and the completed request ids
     /// that have no audit record.
