@@ -52,7 +52,7 @@ internal static class JsonHead
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             // Invalid JSON in the head: not a config.
             return null;
@@ -66,6 +66,12 @@ internal static class JsonHead
     {
         var reader = new BoundedReader(content);
         var bytes = reader.ReadBytes(reader.Length, max);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            // Strings are read with GetString, which throws on invalid UTF-8: refuse the document up front.
+            throw new MalformedModelException("the JSON is not valid UTF-8");
+        }
+
         return JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 256, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip });
     }
 }
