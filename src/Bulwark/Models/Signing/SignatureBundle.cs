@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Bulwark.Models.Signing;
@@ -28,13 +29,15 @@ public static class SignatureBundleFormat
     /// <summary>Largest signature file read (a manifest of a million files is about 150 MB; this is generous for models).</summary>
     public const long MaxSignatureBytes = 256L << 20;
 
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
 
     /// <summary>The in-toto statement for a manifest: the model-signing v1.0 predicate, compact UTF-8 JSON.</summary>
     public static byte[] Statement(ModelManifest manifest)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("_type", StatementType);
@@ -76,7 +79,7 @@ public static class SignatureBundleFormat
     public static byte[] Write(SignatureBundle bundle)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("mediaType", BundleMediaType);
@@ -105,15 +108,7 @@ public static class SignatureBundleFormat
     /// <summary>Reads a bundle; anything unexpected is a <see cref="SignatureFormatException"/>.</summary>
     public static SignatureBundle Read(byte[] bytes)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes, Strict);
-        }
-        catch (JsonException e)
-        {
-            throw new SignatureFormatException("not valid JSON", e);
-        }
+        var document = Parse(bytes, "the signature file");
         using (document)
         {
             var root = Object(document.RootElement, "bundle", "mediaType", "verificationMaterial", "dsseEnvelope");
@@ -154,15 +149,7 @@ public static class SignatureBundleFormat
     /// <summary>The manifest in a verified statement; anything unexpected is a <see cref="SignatureFormatException"/>.</summary>
     public static ModelManifest ReadStatement(byte[] payload)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(payload, Strict);
-        }
-        catch (JsonException e)
-        {
-            throw new SignatureFormatException("the signed statement is not valid JSON", e);
-        }
+        var document = Parse(payload, "the signed statement");
         using (document)
         {
             var root = document.RootElement;
@@ -230,6 +217,20 @@ public static class SignatureBundleFormat
                 throw new SignatureFormatException("the subject digest does not match the listed resources (inconsistent manifest)");
             }
             return new ModelManifest(name, entries, new ManifestSerialization(ignores, allowSymlinks));
+        }
+    }
+
+    /// <summary>JSON that is valid UTF-8 throughout (the reader checks strings only when they are read).</summary>
+    private static JsonDocument Parse(byte[] bytes, string what)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new SignatureFormatException($"{what} is not valid UTF-8");
+        try
+        {
+            return JsonDocument.Parse(bytes, Strict);
+        }
+        catch (JsonException e)
+        {
+            throw new SignatureFormatException($"{what} is not valid JSON", e);
         }
     }
 

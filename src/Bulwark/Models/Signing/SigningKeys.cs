@@ -44,6 +44,36 @@ public static class SigningKeys
             : throw new BulwarkInputException($"unsupported elliptic curve '{key.ExportParameters(false).Curve.Oid?.FriendlyName ?? oid ?? "explicit"}' (use P-256, P-384 or P-521)");
     }
 
+    /// <summary>
+    /// Writes <c>PREFIX.key</c> (PKCS#8 PEM, owner read/write only on Unix) and <c>PREFIX.pub</c> (SPKI PEM);
+    /// refuses to replace existing files unless <paramref name="overwrite"/>. Returns both paths.
+    /// </summary>
+    public static (string PrivatePath, string PublicPath) WriteKeyPair(string prefix, ECDsa key, string? password, bool overwrite)
+    {
+        var privatePath = prefix + ".key";
+        var publicPath = prefix + ".pub";
+        foreach (var path in new[] { privatePath, publicPath })
+        {
+            if (File.Exists(path) && !overwrite) throw new BulwarkInputException($"'{path}' exists; pass --force to replace it");
+        }
+        try
+        {
+            File.Delete(privatePath);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var stream = new FileStream(privatePath, options))
+            {
+                stream.Write(Encoding.ASCII.GetBytes(ExportPrivateKeyPem(key, password)));
+            }
+            AtomicFile.WriteAllText(publicPath, ExportPublicKeyPem(key));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BulwarkInputException($"cannot write the key pair '{prefix}.key/.pub': {e.Message}", e);
+        }
+        return (privatePath, publicPath);
+    }
+
     public static ECDsa LoadPrivateKeyFile(string path, string? password) => LoadPrivateKey(ReadKeyFile(path), path, password);
 
     public static ECDsa LoadPublicKeyFile(string path) => LoadPublicKey(ReadKeyFile(path), path);
