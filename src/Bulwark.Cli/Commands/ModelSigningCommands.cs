@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bulwark.Kernel;
+using Bulwark.Models.Bom;
 using Bulwark.Models.Signing;
 
 namespace Bulwark.Cli.Commands;
@@ -18,6 +19,7 @@ internal static class ModelSigningCommands
         yield return Sign(stdout);
         yield return Verify(stdout, stderr);
         yield return Keygen(stdout);
+        yield return Bom(stdout, stderr);
     }
 
     private static Option<string?> PasswordEnv() => new("--password-env")
@@ -125,6 +127,31 @@ internal static class ModelSigningCommands
             var (privatePath, publicPath) = SigningKeys.WriteKeyPair(parse.GetValue(output)!, key, Password(parse.GetValue(password)), parse.GetValue(force));
             stdout.WriteLine($"wrote {privatePath} (keep it secret) and {publicPath} (key hint {SigningKeys.KeyHint(key)})");
             return ExitCodes.Clean;
+        });
+        return command;
+    }
+
+    private static Command Bom(TextWriter stdout, TextWriter stderr)
+    {
+        var directory = new Argument<string>("dir") { Description = "Model directory (or one weights file)" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the BOM to this file instead of stdout" };
+        var command = new Command("bom", "AI bill of materials: CycloneDX 1.6 JSON with a machine-learning-model component per model found") { directory, output };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var dir = parse.GetValue(directory)!;
+            var models = AiBom.Discover(dir, cancellationToken: cancellationToken);
+            var json = AiBom.ToJson(AiBom.Create(models, new AiBomOptions()));
+            if (parse.GetValue(output) is { } path)
+            {
+                AtomicFile.WriteAllText(path, json + "\n");
+                stderr.WriteLine($"wrote {path}: {models.Count} model(s), {models.Sum(m => m.Files.Count)} weights file(s)");
+            }
+            else
+            {
+                stdout.WriteLine(json);
+            }
+            if (models.Count == 0) stderr.WriteLine($"bulwark: no model found under '{dir}' (a folder with a model config.json or weights files)");
+            return Task.FromResult(ExitCodes.Clean);
         });
         return command;
     }
