@@ -67,6 +67,9 @@ internal static class ArchiveSupport
         return ReadAtMost(stream, buffer);
     }
 
+    /// <summary><c>\x93NUMPY</c>.</summary>
+    public static ReadOnlySpan<byte> NumpyMagic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
     /// <summary>What the first bytes of some content look like, as far as code on load is concerned.</summary>
     public static ContentKind Sniff(ReadOnlySpan<byte> head)
     {
@@ -74,7 +77,7 @@ internal static class ArchiveSupport
         if (head.Length >= 2 && head[0] == 0x80 && head[1] is >= 2 and <= 5) return ContentKind.Pickle;
         if (LooksLikeGlobalOpcode(head)) return ContentKind.Pickle;
         if (IsArchiveMagic(head)) return ContentKind.Archive;
-        if (head.StartsWith("\x93NUMPY"u8)) return ContentKind.Archive;
+        if (head.StartsWith(NumpyMagic)) return ContentKind.Archive;
         return ContentKind.Data;
     }
 

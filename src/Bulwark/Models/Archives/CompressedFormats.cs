@@ -21,6 +21,9 @@ public abstract class CompressedStreamFormat : IModelFormat
     /// <summary>The decompressor over the compressed bytes (<paramref name="compressed"/> counts what it reads).</summary>
     private protected abstract Stream Decompress(Stream compressed, Stream content);
 
+    /// <summary>What is wrong with a stream that decompressed cleanly to this many bytes (see <see cref="LazyMemberStream"/>).</summary>
+    private protected virtual Func<long, string?>? EndCheck(Stream content) => null;
+
     /// <summary>The inner name: the original file name when the format records one.</summary>
     private protected virtual string InnerName(Stream content) => "content";
 
@@ -31,7 +34,7 @@ public abstract class CompressedStreamFormat : IModelFormat
             var path = ArchiveSupport.Join(member, InnerName(content));
             content.Position = 0;
             var counting = new CountingStream(new SubStream(content, 0, content.Length));
-            using var inner = new LazyMemberStream(Decompress(counting, content), () => counting.BytesRead, -1, scan, path, new ArchiveBudget(scan, member));
+            using var inner = new LazyMemberStream(Decompress(counting, content), () => counting.BytesRead, -1, scan, path, new ArchiveBudget(scan, member), EndCheck(content));
             scan.Nested(inner, path);
         });
 }
@@ -43,6 +46,15 @@ public sealed class GzipFormat : CompressedStreamFormat
     public override bool Recognizes(ReadOnlySpan<byte> head, long length) => head.Length >= 3 && head[0] == 0x1F && head[1] == 0x8B && head[2] == 8;
 
     private protected override Stream Decompress(Stream compressed, Stream content) => new GZipStream(compressed, CompressionMode.Decompress);
+
+    /// <summary>The trailer's ISIZE (size mod 2^32 of the last member) must match: GZipStream ends silently on truncation.</summary>
+    private protected override Func<long, string?>? EndCheck(Stream content)
+    {
+        Span<byte> trailer = stackalloc byte[4];
+        if (content.Length < 18 || ArchiveSupport.ReadAt(content, content.Length - 4, trailer) < 4) return _ => "no gzip trailer";
+        var isize = ArchiveSupport.U32(trailer, 0);
+        return size => (uint)size == isize ? null : $"decompressed to {size} bytes, the gzip trailer declares {isize}";
+    }
 
     private protected override string InnerName(Stream content)
     {

@@ -94,6 +94,7 @@ internal sealed class LazyMemberStream : Stream
     private readonly ModelScan _scan;
     private readonly string _member;
     private readonly ArchiveBudget? _budget;
+    private readonly Func<long, string?>? _endCheck;
     private readonly byte[] _chunk = new byte[81920];
     private Stream _cache = new MemoryStream();
     private long _cached;
@@ -103,8 +104,12 @@ internal sealed class LazyMemberStream : Stream
     /// <param name="source">The decompressing stream (owned: disposed with this one).</param>
     /// <param name="compressedConsumed">Compressed bytes read so far (for the ratio check).</param>
     /// <param name="declaredLength">The size the container declares (may lie); -1 when unknown.</param>
-    public LazyMemberStream(Stream source, Func<long> compressedConsumed, long declaredLength, ModelScan scan, string member, ArchiveBudget? budget)
+    /// <param name="endCheck">Given the decompressed size when the decompressor ends cleanly, what is wrong with it
+    /// (a size the container's trailer disagrees with: decompressors end silently on truncated input), or null.</param>
+    public LazyMemberStream(Stream source, Func<long> compressedConsumed, long declaredLength, ModelScan scan, string member, ArchiveBudget? budget,
+        Func<long, string?>? endCheck = null)
     {
+        _endCheck = endCheck;
         _source = source;
         _compressedConsumed = compressedConsumed;
         _declaredLength = declaredLength;
@@ -190,7 +195,10 @@ internal sealed class LazyMemberStream : Stream
             }
             if (n <= 0)
             {
-                Ended = Complete = true;
+                Ended = true;
+                var problem = _endCheck?.Invoke(_cached);
+                if (problem is null) Complete = true;
+                else _scan.Report(new ModelIssue(ArchiveRules.Corrupt, ModelVerdict.Error, _member, $"The member is truncated or corrupted: {problem}."));
                 return;
             }
             if (_cached + n > limits.MaxMemberBytes)

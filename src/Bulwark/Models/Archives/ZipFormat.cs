@@ -93,7 +93,8 @@ internal static class ZipInspector
         if (m.Name.EndsWith('/') && csize == 0) return; // a directory
         csize = Math.Min(csize, Math.Max(0, s.Length - local.DataStart));
 
-        var content = Open(s, local.DataStart, csize, usize, method, scan, path, budget);
+        var sizeKnown = c is not null || (local.Flags & 0x8) == 0;
+        var content = Open(s, local.DataStart, csize, sizeKnown ? usize : -1, method, scan, path, budget);
         if (content is null)
         {
             scan.Report(new ModelIssue(ArchiveRules.FormatError, ModelVerdict.Error, path,
@@ -159,7 +160,8 @@ internal static class ZipInspector
             95 => new XZStream(counting),
             _ => null,
         };
-        return decoder is null ? null : new LazyMemberStream(decoder, () => counting.BytesRead, usize, scan, path, budget);
+        return decoder is null ? null : new LazyMemberStream(decoder, () => counting.BytesRead, usize, scan, path, budget,
+            size => usize < 0 || size == usize ? null : $"decompressed to {size} bytes, the zip headers declare {usize}");
     }
 
     private static void CheckCrc(Stream content, uint declared, ModelScan scan, string path)

@@ -16,7 +16,7 @@ public sealed partial class NumpyFormat : IModelFormat
 
     public string Name => "numpy";
 
-    public bool Recognizes(ReadOnlySpan<byte> head, long length) => head.StartsWith("\x93NUMPY"u8);
+    public bool Recognizes(ReadOnlySpan<byte> head, long length) => head.StartsWith(ArchiveSupport.NumpyMagic);
 
     // A quoted dtype string whose kind is O: '|O', 'O', '<O8' — alone or as a field of a structured dtype.
     [GeneratedRegex(@"['""][|<>=]?O\d*['""]", RegexOptions.CultureInvariant, 1000)]
