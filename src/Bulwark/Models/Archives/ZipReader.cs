@@ -106,17 +106,24 @@ internal static class ZipReader
         bias = 0;
         var entries = new List<ZipCentralEntry>();
         var length = s.Length;
-        var tailLength = (int)Math.Min(length, 22 + 65535);
-        var tail = new byte[tailLength];
-        var got = ArchiveSupport.ReadAt(s, length - tailLength, tail);
+        // The end record is usually the last 22 bytes: look in the last KiB first, the whole comment range only if needed.
+        var tailLength = 0;
+        var tail = Array.Empty<byte>();
         var eocd = -1;
-        for (var i = got - 22; i >= 0; i--)
+        foreach (var window in (long[])[1024 + 22, 22 + 65535])
         {
-            if (ArchiveSupport.U32(tail, i) == EndSig)
+            tailLength = (int)Math.Min(length, window);
+            tail = new byte[tailLength];
+            var got = ArchiveSupport.ReadAt(s, length - tailLength, tail);
+            for (var i = got - 22; i >= 0; i--)
             {
-                eocd = i;
-                break;
+                if (ArchiveSupport.U32(tail, i) == EndSig)
+                {
+                    eocd = i;
+                    break;
+                }
             }
+            if (eocd >= 0 || tailLength == length) break;
         }
         if (eocd < 0)
         {
