@@ -1,0 +1,34 @@
+using Bulwark.Models.Pickle;
+
+namespace Bulwark.Models;
+
+/// <summary>
+/// Every model format, in detection order: the first whose <see cref="IModelFormat.Recognizes"/> accepts a file's
+/// head names its format. Specific formats (magic bytes) come first; the raw pickle, whose recogniser walks the head,
+/// comes last. Archive, NumPy, PyTorch, Keras, ONNX, GGUF, safetensors and config formats are added here.
+/// </summary>
+public static class ModelFormats
+{
+    /// <summary>Bytes of a file's head that recognisers see.</summary>
+    public const int HeadBytes = 64 * 1024;
+
+    /// <summary>The format reported for a file no recogniser accepts: not a model file.</summary>
+    public const string Unknown = "unknown";
+
+    public static IReadOnlyList<IModelFormat> All { get; } =
+    [
+        // Formats with magic bytes go above this line.
+        PickleFormat.Instance,
+    ];
+
+    /// <summary>The first format of <paramref name="formats"/> recognising the head, or null.</summary>
+    public static IModelFormat? Detect(IReadOnlyList<IModelFormat> formats, ReadOnlySpan<byte> head, long length)
+    {
+        ArgumentNullException.ThrowIfNull(formats);
+        foreach (var format in formats)
+        {
+            if (format.Recognizes(head, length)) return format;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,82 @@
+namespace Bulwark.Models.Pickle;
+
+/// <summary>
+/// A raw pickle stream (<c>.pkl</c>, <c>.pickle</c>, legacy <c>.pt</c>/<c>.bin</c>, joblib without compression),
+/// recognised by content: a PROTO opcode (0x80, version 0–5) or a protocol 0/1 start, then a walk of the head that
+/// must parse. The recogniser runs on every file <c>bulwark scan</c> meets, so it is cheap (the head only, no
+/// reporting) and strict: text must parse as a pickle up to its STOP, for many opcodes, or up to a dangerous import.
+/// </summary>
+public sealed class PickleFormat : IModelFormat
+{
+    public static readonly PickleFormat Instance = new();
+
+    public string Name => "pickle";
+
+    public bool Recognizes(ReadOnlySpan<byte> head, long length) => PickleProbe.LooksLikePickle(head, length, GlobalPolicy.Default);
+
+    public void Inspect(Stream content, string member, ModelScan scan)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        scan.Pickle(content, member);
+    }
+}
+
+internal static class PickleProbe
+{
+    // Opcodes a protocol 0/1 pickle starts with in practice: MARK, containers, GLOBAL, INST, scalars, strings.
+    private const string TextStarts = "(]})cNIJKLMFGSTUVXip";
+
+    private const int TextOpsWithoutStop = 32;
+    private const int BinaryOpsWithoutStop = 3;
+
+    public static bool LooksLikePickle(ReadOnlySpan<byte> head, long length, GlobalPolicy policy)
+    {
+        if (head.Length < 2) return false;
+        var binary = head[0] == 0x80;
+        if (binary ? head[1] > PickleMachine.HighestProtocol : !TextStarts.Contains((char)head[0], StringComparison.Ordinal)) return false;
+
+        using var stream = new MemoryStream(head.ToArray(), writable: false);
+        var input = new PickleInput(stream, Math.Max(length, head.Length));
+        var events = new ProbeEvents();
+        var machine = new PickleMachine(input, policy, events, maxOps: 200_000, CancellationToken.None);
+        try
+        {
+            machine.RunOne();
+            return machine.OpsInPickle >= (binary ? 2 : 3);
+        }
+        catch (PickleFormatException)
+        {
+            var headWasCut = input.HitEnd && head.Length < length;
+            if (headWasCut && machine.OpsInPickle >= (binary ? BinaryOpsWithoutStop : TextOpsWithoutStop)) return true;
+            // A broken pickle that imports before it breaks is still a pickle a loader would start running
+            // (nullifAI); text only counts when the import is a dangerous one.
+            return binary ? events.Imports > 0 : events.Dangerous > 0;
+        }
+    }
+
+    private sealed class ProbeEvents : IPickleEvents
+    {
+        public int Imports { get; private set; }
+        public int Dangerous { get; private set; }
+
+        public void Import(PickleGlobal global, string opcode)
+        {
+            Imports++;
+            if (global.Judged is GlobalClass.Denied or GlobalClass.NestedLoad) Dangerous++;
+        }
+
+        public void Unresolved(string description, long offset)
+        {
+            Imports++;
+            Dangerous++;
+        }
+
+        public void Extension(long code, long offset) => Imports++;
+
+        public void Call(PickleGlobal callee, IReadOnlyList<PickleValue> arguments, long offset)
+        {
+        }
+
+        public void Build(PickleGlobal target, long offset) => Dangerous++;
+    }
+}
