@@ -26,14 +26,19 @@ internal static class PickleProbe
     // Opcodes a protocol 0/1 pickle starts with in practice: MARK, containers, GLOBAL, INST, scalars, strings.
     private const string TextStarts = "(]})cNIJKLMFGSTUVXip";
 
+    // Every opcode of pickletools' table.
+    private static readonly System.Buffers.SearchValues<byte> Opcodes = System.Buffers.SearchValues.Create(
+        [.. "(.012FIJKLMNPQRSTUVXabcd}eghijl]opqrst)uGBC"u8, 0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98]);
+
     private const int TextOpsWithoutStop = 32;
-    private const int BinaryOpsWithoutStop = 3;
 
     public static bool LooksLikePickle(ReadOnlySpan<byte> head, long length, GlobalPolicy policy)
     {
         if (head.Length < 2) return false;
         var binary = head[0] == 0x80;
         if (binary ? head[1] > PickleMachine.HighestProtocol : !TextStarts.Contains((char)head[0], StringComparison.Ordinal)) return false;
+        // PROTO 0–5 and a valid opcode after it: a pickle, broken or not (a parse error is then reported).
+        if (binary) return head.Length >= 3 && Opcodes.Contains(head[2]);
 
         using var stream = new MemoryStream(head.ToArray(), writable: false);
         var input = new PickleInput(stream, Math.Max(length, head.Length));
@@ -42,15 +47,15 @@ internal static class PickleProbe
         try
         {
             machine.RunOne();
-            return machine.OpsInPickle >= (binary ? 2 : 3);
+            return machine.OpsInPickle >= 3;
         }
         catch (PickleFormatException)
         {
             var headWasCut = input.HitEnd && head.Length < length;
-            if (headWasCut && machine.OpsInPickle >= (binary ? BinaryOpsWithoutStop : TextOpsWithoutStop)) return true;
-            // A broken pickle that imports before it breaks is still a pickle a loader would start running
-            // (nullifAI); text only counts when the import is a dangerous one.
-            return binary ? events.Imports > 0 : events.Dangerous > 0;
+            if (headWasCut && machine.OpsInPickle >= TextOpsWithoutStop) return true;
+            // A broken text pickle that imports a dangerous global before it breaks is still one a loader would
+            // start running (nullifAI).
+            return events.Dangerous > 0;
         }
     }
 
