@@ -104,7 +104,7 @@ internal sealed class PickleMachine
             case 0x8a: Push(LongBytes(_in.Byte())); break;
             case 0x8b: Push(LongBytes(BinaryPrimitives.ReadInt32LittleEndian(Fixed(4)))); break;
             case 'F': Push(ParseTextFloat(Line("FLOAT"), offset)); break;
-            case 'G': _in.Skip(8); Push(new PickleScalar("float")); break;
+            case 'G': _in.Skip(8); Push(PickleScalar.Float); break;
             case 'S': Push(ParseQuotedString(offset)); break;
             case 'T': Push(BinaryText(BinaryPrimitives.ReadInt32LittleEndian(Fixed(4)), latin1: true)); break;
             case 'U': Push(BinaryText(_in.Byte(), latin1: true)); break;
@@ -441,7 +441,7 @@ internal sealed class PickleMachine
         if (length > 8)
         {
             _in.Skip(length);
-            return new PickleScalar("int");
+            return PickleScalar.BigInt;
         }
         Span<byte> bytes = stackalloc byte[8];
         _in.ReadExactly(bytes[..(int)length]);
@@ -458,7 +458,7 @@ internal sealed class PickleMachine
         if (allowBool && text == "01") return PickleScalar.True;
         var digits = text.Replace("_", "", StringComparison.Ordinal);
         if (digits.Length == 0 || digits.Length > 4300 || !IsInteger(digits)) throw Malformed($"invalid integer '{Shorten(text)}'", offset);
-        return long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? PickleScalar.Int(value) : new PickleScalar("int");
+        return long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? PickleScalar.Int(value) : PickleScalar.BigInt;
     }
 
     private static bool IsInteger(string text)
@@ -485,7 +485,7 @@ internal sealed class PickleMachine
         var text = Encoding.ASCII.GetString(line).Trim();
         var ok = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
             || text is "nan" or "inf" or "-inf" or "+inf" or "NaN" or "Infinity" or "-Infinity";
-        return ok ? new PickleScalar("float") : throw Malformed($"invalid float '{Shorten(text)}'", offset);
+        return ok ? PickleScalar.Float : throw Malformed($"invalid float '{Shorten(text)}'", offset);
     }
 
     // STRING: a Python 2 repr, quoted with ' or ", with backslash escapes.

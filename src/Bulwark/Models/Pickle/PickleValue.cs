@@ -35,9 +35,13 @@ internal sealed class PickleScalar(string text, long? integer = null) : PickleVa
     public static readonly PickleScalar True = new("True", 1);
     public static readonly PickleScalar False = new("False", 0);
 
+    public static readonly PickleScalar Float = new("float");
+    public static readonly PickleScalar BigInt = new("int");
+    private static readonly PickleScalar[] SmallInts = [.. Enumerable.Range(0, 256).Select(i => new PickleScalar(i.ToString(CultureInfo.InvariantCulture), i))];
+
     public long? Integer { get; } = integer;
 
-    public static PickleScalar Int(long value) => new(value.ToString(CultureInfo.InvariantCulture), value);
+    public static PickleScalar Int(long value) => value is >= 0 and < 256 ? SmallInts[value] : new(value.ToString(CultureInfo.InvariantCulture), value);
 
     public override string Describe() => text;
 }
