@@ -28,7 +28,7 @@ var root = new RootCommand("Bulwark: secure generative AI across data, model, us
     RulesCommand.Create(stdoutConsole, Console.Out),
     UsageCommand.Create(stderr),
     DataCommand.Create(stdoutConsole, Console.Out),
-    ModelCommand.Create(Console.Out, Console.Error),
+    ModelCommand.Create(stdoutConsole, Console.Out, Console.Error),
 };
 foreach (var command in RedactCommand.Create(Console.In, Console.Out, Console.Error)) root.Subcommands.Add(command);
 foreach (var command in GatewayCommand.Create(stdoutConsole, Console.Out, Console.Error)) root.Subcommands.Add(command);

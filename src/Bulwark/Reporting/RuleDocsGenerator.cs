@@ -31,14 +31,15 @@ public static class RuleDocsGenerator
         if (rule.Tags.Count > 0) md.Append("| Tags | ").Append(string.Join(", ", rule.Tags.Select(t => $"`{t}`"))).AppendLine(" |");
         md.AppendLine().AppendLine("## What it finds").AppendLine().AppendLine(rule.Description).AppendLine();
         md.AppendLine("## How it matches").AppendLine();
-        if (rule.Detector is { } detector) md.Append("Detector: `").Append(detector).AppendLine("` (named recogniser of the data pillar).").AppendLine();
+        if (rule.IsModelRule) md.AppendLine("Reported by the model scanners (`bulwark model scan`, docs/models.md), not by the text engine.").AppendLine();
+        else if (rule.Detector is { } detector) md.Append("Detector: `").Append(detector).AppendLine("` (named recogniser of the data pillar).").AppendLine();
         if (rule.MinDigits > 0) md.Append("Runs on tokens of at least ").Append(rule.MinDigits).Append(rule.MaxDigits > 0 ? $" and at most {rule.MaxDigits}" : "").AppendLine(" digits.").AppendLine();
         if (rule.Keywords.Count > 0) md.Append("Keywords (the pattern runs only near one of them): ").AppendLine(string.Join(", ", rule.Keywords.Select(k => $"`{k}`"))).AppendLine();
         if (rule.Pattern.Length > 0) md.AppendLine("```regex").AppendLine(rule.Pattern).AppendLine("```").AppendLine();
         if (rule.MinEntropy > 0) md.Append("- The value needs at least ").Append(rule.MinEntropy.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(" bits of entropy per character.");
         if (rule.Validators.Count > 0) md.Append("- Validators: ").AppendLine(string.Join(", ", rule.Validators.Select(v => $"`{v}`")));
         if (rule.ContextWords.Count > 0) md.Append("- One of ").Append(string.Join(", ", rule.ContextWords.Select(w => $"`{w}`"))).Append(" must occur within ").Append(rule.ContextWithin).AppendLine(" characters.");
-        if (!rule.AllowPlaceholders) md.AppendLine("- Obvious placeholders (`EXAMPLE`, `xxxx`, `<your-key>`, `${VAR}`, repeated characters) are not reported.");
+        if (!rule.AllowPlaceholders && !rule.IsModelRule) md.AppendLine("- Obvious placeholders (`EXAMPLE`, `xxxx`, `<your-key>`, `${VAR}`, repeated characters) are not reported.");
         if (rule.Generic) md.AppendLine("- Generic rule: it gives way to a specific rule that matches the same value.");
         md.AppendLine();
         if (rule.Remediation.Length > 0) md.AppendLine("## What to do").AppendLine().AppendLine(rule.Remediation).AppendLine();

@@ -41,6 +41,12 @@ public sealed record Rule
     /// <summary>Whether the text engine runs this rule (a keyword-anchored pattern), rather than a named detector.</summary>
     public bool IsPatternRule => Detector is null;
 
+    /// <summary>The family of the model pillar's rules: reported by the model scanners, never run on text.</summary>
+    public const string ModelFamily = "model";
+
+    /// <summary>Whether this rule belongs to the model scanners (<see cref="ModelFamily"/>): text detectors skip it.</summary>
+    public bool IsModelRule => Family == ModelFamily;
+
     /// <summary>Named group holding the sensitive value; the whole match when the pattern has no such group.</summary>
     public string SecretGroup { get; init; } = "secret";
 

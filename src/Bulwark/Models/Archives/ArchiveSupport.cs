@@ -1,3 +1,4 @@
+using Bulwark.Models;
 using System.Buffers.Binary;
 
 namespace Bulwark.Models.Archives;
@@ -32,7 +33,7 @@ internal static class ArchiveSupport
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            scan.Report(new ModelIssue(ArchiveRules.FormatError, ModelVerdict.Error, member,
+            scan.Report(new ModelIssue(ModelRuleIds.FormatError, ModelVerdict.Error, member,
                 $"The {format} content could not be fully analysed: {e.GetType().Name}: {e.Message}"));
         }
     }
@@ -41,7 +42,7 @@ internal static class ArchiveSupport
     public static bool TooDeep(ModelScan scan, string member)
     {
         if (scan.Depth < scan.Limits.MaxDepth) return false;
-        scan.Report(new ModelIssue(ArchiveRules.Limit, ModelVerdict.Error, member,
+        scan.Report(new ModelIssue(ModelRuleIds.ArchiveLimit, ModelVerdict.Error, member,
             $"Archive nesting reaches the depth limit ({scan.Limits.MaxDepth}); its members were not scanned.", "MaxDepth"));
         return true;
     }
@@ -133,7 +134,7 @@ internal sealed class ArchiveBudget(ModelScan scan, string member)
         if (!_reported)
         {
             _reported = true;
-            scan.Report(new ModelIssue(ArchiveRules.Limit, ModelVerdict.Error, member,
+            scan.Report(new ModelIssue(ModelRuleIds.ArchiveLimit, ModelVerdict.Error, member,
                 $"Members decompress to more than the total limit ({scan.Limits.MaxTotalBytes} bytes); the rest was not scanned.", "MaxTotalBytes"));
         }
         return false;

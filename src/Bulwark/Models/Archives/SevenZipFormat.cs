@@ -1,3 +1,4 @@
+using Bulwark.Models;
 using SharpCompress.Archives;
 using SharpCompress.Archives.SevenZip;
 using SharpCompress.Readers;
@@ -39,7 +40,7 @@ public sealed class SevenZipFormat : IModelFormat
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            scan.Report(new ModelIssue(ArchiveRules.Corrupt, ModelVerdict.Error, member,
+            scan.Report(new ModelIssue(ModelRuleIds.ArchiveCorrupt, ModelVerdict.Error, member,
                 $"The 7z archive could not be opened: {e.GetType().Name}: {e.Message}"));
             return;
         }
@@ -47,7 +48,7 @@ public sealed class SevenZipFormat : IModelFormat
         {
             if (entries.Count > scan.Limits.MaxEntries)
             {
-                scan.Report(new ModelIssue(ArchiveRules.Limit, ModelVerdict.Error, member,
+                scan.Report(new ModelIssue(ModelRuleIds.ArchiveLimit, ModelVerdict.Error, member,
                     $"The 7z archive has more than {scan.Limits.MaxEntries} members; the rest were not scanned.", "MaxEntries"));
                 entries.RemoveAt(entries.Count - 1);
             }
@@ -61,7 +62,7 @@ public sealed class SevenZipFormat : IModelFormat
                 var path = ArchiveSupport.Join(member, entry.Key ?? "content");
                 if (entry.IsEncrypted)
                 {
-                    scan.Report(new ModelIssue(ArchiveRules.FormatError, ModelVerdict.Error, path,
+                    scan.Report(new ModelIssue(ModelRuleIds.FormatError, ModelVerdict.Error, path,
                         "The member is encrypted: its content cannot be analysed.", "encrypted"));
                     continue;
                 }
@@ -78,7 +79,7 @@ public sealed class SevenZipFormat : IModelFormat
                 catch (Exception e)
 #pragma warning restore CA1031
                 {
-                    scan.Report(new ModelIssue(ArchiveRules.Corrupt, ModelVerdict.Error, path,
+                    scan.Report(new ModelIssue(ModelRuleIds.ArchiveCorrupt, ModelVerdict.Error, path,
                         $"The member could not be decompressed: {e.GetType().Name}: {e.Message}"));
                     continue;
                 }

@@ -1,3 +1,5 @@
+using Bulwark.Models;
+
 namespace Bulwark.Models.Archives;
 
 /// <summary>A read-only, seekable window onto part of a seekable stream: a stored member read in place, never copied.</summary>
@@ -189,7 +191,7 @@ internal sealed class LazyMemberStream : Stream
 #pragma warning restore CA1031
             {
                 Ended = true;
-                _scan.Report(new ModelIssue(ArchiveRules.Corrupt, ModelVerdict.Error, _member,
+                _scan.Report(new ModelIssue(ModelRuleIds.ArchiveCorrupt, ModelVerdict.Error, _member,
                     $"The member could not be decompressed past byte {_cached}: {e.GetType().Name}: {e.Message}"));
                 return;
             }
@@ -198,7 +200,7 @@ internal sealed class LazyMemberStream : Stream
                 Ended = true;
                 var problem = _endCheck?.Invoke(_cached);
                 if (problem is null) Complete = true;
-                else _scan.Report(new ModelIssue(ArchiveRules.Corrupt, ModelVerdict.Error, _member, $"The member is truncated or corrupted: {problem}."));
+                else _scan.Report(new ModelIssue(ModelRuleIds.ArchiveCorrupt, ModelVerdict.Error, _member, $"The member is truncated or corrupted: {problem}."));
                 return;
             }
             if (_cached + n > limits.MaxMemberBytes)
@@ -219,7 +221,7 @@ internal sealed class LazyMemberStream : Stream
     private void Stop(string message, string limit)
     {
         Ended = true;
-        _scan.Report(new ModelIssue(ArchiveRules.Limit, ModelVerdict.Error, _member, message, limit));
+        _scan.Report(new ModelIssue(ModelRuleIds.ArchiveLimit, ModelVerdict.Error, _member, message, limit));
     }
 
     private void Append(ReadOnlySpan<byte> data)

@@ -1,3 +1,4 @@
+using Bulwark.Models;
 using System.Text;
 
 namespace Bulwark.Models.Archives;
@@ -72,7 +73,7 @@ public sealed class TarFormat : IModelFormat
             }
             if (++entries > scan.Limits.MaxEntries)
             {
-                scan.Report(new ModelIssue(ArchiveRules.Limit, ModelVerdict.Error, member,
+                scan.Report(new ModelIssue(ModelRuleIds.ArchiveLimit, ModelVerdict.Error, member,
                     $"The tar has more than {scan.Limits.MaxEntries} members; the rest were not scanned.", "MaxEntries"));
                 break;
             }
@@ -188,5 +189,5 @@ public sealed class TarFormat : IModelFormat
     }
 
     private static void Corrupt(ModelScan scan, string member, string why) =>
-        scan.Report(new ModelIssue(ArchiveRules.Corrupt, ModelVerdict.Error, member, $"Tar structure: {why}."));
+        scan.Report(new ModelIssue(ModelRuleIds.ArchiveCorrupt, ModelVerdict.Error, member, $"Tar structure: {why}."));
 }

@@ -1,3 +1,4 @@
+using Bulwark.Models;
 using System.IO.Compression;
 using Bulwark.Models.Frameworks;
 using SharpCompress.Compressors.BZip2;
@@ -39,11 +40,11 @@ internal static class ZipInspector
         var listing = ZipReader.Read(s, scan.Limits, scan.CancellationToken);
         foreach (var problem in listing.Problems)
         {
-            scan.Report(new ModelIssue(ArchiveRules.Corrupt, ModelVerdict.Error, member, $"Zip structure: {problem}."));
+            scan.Report(new ModelIssue(ModelRuleIds.ArchiveCorrupt, ModelVerdict.Error, member, $"Zip structure: {problem}."));
         }
         if (listing.EntryLimitHit)
         {
-            scan.Report(new ModelIssue(ArchiveRules.Limit, ModelVerdict.Error, member,
+            scan.Report(new ModelIssue(ModelRuleIds.ArchiveLimit, ModelVerdict.Error, member,
                 $"The zip has more than {scan.Limits.MaxEntries} members; the rest were not scanned.", "MaxEntries"));
         }
         if (listing.Members.Count == 0 || ArchiveSupport.TooDeep(scan, member)) return;
@@ -65,7 +66,7 @@ internal static class ZipInspector
         var path = ArchiveSupport.Join(parent, m.Name);
         if (m.Local is null)
         {
-            scan.Report(new ModelIssue(ArchiveRules.Corrupt, ModelVerdict.Error, path,
+            scan.Report(new ModelIssue(ModelRuleIds.ArchiveCorrupt, ModelVerdict.Error, path,
                 "The central directory points at no local header: the member cannot be read."));
             return;
         }
@@ -97,7 +98,7 @@ internal static class ZipInspector
         var content = Open(s, local.DataStart, csize, sizeKnown ? usize : -1, method, scan, path, budget);
         if (content is null)
         {
-            scan.Report(new ModelIssue(ArchiveRules.FormatError, ModelVerdict.Error, path,
+            scan.Report(new ModelIssue(ModelRuleIds.FormatError, ModelVerdict.Error, path,
                 $"Compression method {method} is not supported: the member could not be analysed.", $"method {method}"));
             return;
         }
@@ -109,13 +110,13 @@ internal static class ZipInspector
             if (encrypted && kind == ContentKind.Data)
             {
                 // Really encrypted (or nothing recognisable): not malicious by itself, but unreadable.
-                scan.Report(new ModelIssue(ArchiveRules.FormatError, ModelVerdict.Error, path,
+                scan.Report(new ModelIssue(ModelRuleIds.FormatError, ModelVerdict.Error, path,
                     "The member is encrypted: its content cannot be analysed.", "encrypted"));
                 return;
             }
             if (anomalies.Count > 0)
             {
-                scan.Report(new ModelIssue(ArchiveRules.Evasion, kind == ContentKind.Data ? ModelVerdict.Suspicious : ModelVerdict.Malicious, path,
+                scan.Report(new ModelIssue(ModelRuleIds.ArchiveEvasion, kind == ContentKind.Data ? ModelVerdict.Suspicious : ModelVerdict.Malicious, path,
                     kind == ContentKind.Data
                         ? "The zip structure of this member is inconsistent in a way loaders tolerate and scanners may not."
                         : "A member that holds a pickle or an archive is disguised in the zip structure (a known scanner bypass).",
@@ -183,7 +184,7 @@ internal static class ZipInspector
             actual = crc.Value;
         }
         if (actual == declared) return;
-        scan.Report(new ModelIssue(ArchiveRules.Evasion, ModelVerdict.Malicious, path,
+        scan.Report(new ModelIssue(ModelRuleIds.ArchiveEvasion, ModelVerdict.Malicious, path,
             "The member's CRC-32 does not match its content: loaders that ignore the CRC still load it, scanners that verify it skip it (a known bypass).",
             $"crc declared {declared:x8}, content {actual:x8}"));
     }

@@ -1,3 +1,5 @@
+using Bulwark.Models;
+
 namespace Bulwark.Models.Formats;
 
 /// <summary>
@@ -195,7 +197,7 @@ public sealed class GgufFormat : IModelFormat
         var found = JinjaTemplateCheck.Find(template);
         if (found.Count > 0)
         {
-            scan.Report(new ModelIssue(ModelFormatRules.GgufTemplateInjection, ModelVerdict.Malicious, ModelFormatRules.At(member, key),
+            scan.Report(new ModelIssue(ModelRuleIds.GgufTemplateInjection, ModelVerdict.Malicious, ModelFormatRules.At(member, key),
                 "chat template reaches Python internals (a jinja2 sandbox escape runs code when a prompt is formatted)",
                 string.Join(", ", found)));
         }
@@ -295,6 +297,6 @@ public sealed class GgufFormat : IModelFormat
     }
 
     private static void Malformed(ModelScan scan, ModelVerdict verdict, string member, string? key, string message) =>
-        scan.Report(new ModelIssue(ModelFormatRules.GgufMalformed, verdict, ModelFormatRules.At(member, key), message,
+        scan.Report(new ModelIssue(ModelRuleIds.GgufMalformed, verdict, ModelFormatRules.At(member, key), message,
             key ?? string.Empty));
 }

@@ -1,3 +1,4 @@
+using Bulwark.Models;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -54,7 +55,7 @@ public sealed partial class HuggingFaceConfigFormat : IModelFormat
         }
         catch (Exception e) when (e is JsonException or MalformedModelException)
         {
-            scan.Report(new ModelIssue(ModelFormatRules.FormatError, ModelVerdict.Error, member, $"config could not be read: {e.Message}"));
+            scan.Report(new ModelIssue(ModelRuleIds.FormatError, ModelVerdict.Error, member, $"config could not be read: {e.Message}"));
             return;
         }
 
@@ -74,7 +75,7 @@ public sealed partial class HuggingFaceConfigFormat : IModelFormat
 
             if (root.TryGetProperty("trust_remote_code", out var trust) && trust.ValueKind == JsonValueKind.True)
             {
-                scan.Report(new ModelIssue(ModelFormatRules.HfRemoteCode, ModelVerdict.Suspicious, ModelFormatRules.At(member, "trust_remote_code"),
+                scan.Report(new ModelIssue(ModelRuleIds.HfRemoteCode, ModelVerdict.Suspicious, ModelFormatRules.At(member, "trust_remote_code"),
                     "config asks loaders to trust and run the repository's Python code", "trust_remote_code: true"));
             }
 
@@ -121,20 +122,20 @@ public sealed partial class HuggingFaceConfigFormat : IModelFormat
 
             if (repo is not null)
             {
-                scan.Report(new ModelIssue(ModelFormatRules.HfRemoteCode, ModelVerdict.Suspicious, where,
+                scan.Report(new ModelIssue(ModelRuleIds.HfRemoteCode, ModelVerdict.Suspicious, where,
                     $"auto_map loads {file} from another repository ({repo}): code outside this model, fetched at load time", reference));
                 continue;
             }
 
             if (!DottedName().IsMatch(dotted))
             {
-                scan.Report(new ModelIssue(ModelFormatRules.HfRemoteCode, ModelVerdict.Suspicious, where,
+                scan.Report(new ModelIssue(ModelRuleIds.HfRemoteCode, ModelVerdict.Suspicious, where,
                     $"auto_map entry is not a module.Class name", reference));
                 continue;
             }
 
             var (verdict, evidence) = JudgeModule(directory, file);
-            scan.Report(new ModelIssue(ModelFormatRules.HfRemoteCode, verdict, where,
+            scan.Report(new ModelIssue(ModelRuleIds.HfRemoteCode, verdict, where,
                 verdict == ModelVerdict.Malicious
                     ? $"auto_map runs {file}, which calls {evidence}"
                     : $"auto_map runs the repository's Python file {file} when loaded with trust_remote_code",
@@ -200,7 +201,7 @@ public sealed partial class HuggingFaceConfigFormat : IModelFormat
             var found = JinjaTemplateCheck.Find(text);
             if (found.Count > 0)
             {
-                scan.Report(new ModelIssue(ModelFormatRules.GgufTemplateInjection, ModelVerdict.Malicious, ModelFormatRules.At(member, key),
+                scan.Report(new ModelIssue(ModelRuleIds.GgufTemplateInjection, ModelVerdict.Malicious, ModelFormatRules.At(member, key),
                     "chat template reaches Python internals (a jinja2 sandbox escape runs code when a prompt is formatted)",
                     string.Join(", ", found)));
             }

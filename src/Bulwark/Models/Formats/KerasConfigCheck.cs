@@ -1,3 +1,4 @@
+using Bulwark.Models;
 using System.Text.Json;
 
 namespace Bulwark.Models.Formats;
@@ -71,7 +72,7 @@ public static class KerasConfigCheck
         {
             var (hasCode, evidence) = LambdaCode(config);
             reports++;
-            scan.Report(new ModelIssue(ModelFormatRules.KerasLambda, hasCode ? ModelVerdict.Malicious : ModelVerdict.Suspicious,
+            scan.Report(new ModelIssue(ModelRuleIds.KerasLambda, hasCode ? ModelVerdict.Malicious : ModelVerdict.Suspicious,
                 ModelFormatRules.At(member, layerName),
                 hasCode ? "Lambda layer carries marshalled Python bytecode that runs when the model is loaded"
                         : "Lambda layer calls a Python function resolved by name when the model is loaded",
@@ -86,7 +87,7 @@ public static class KerasConfigCheck
                 reports++;
                 var dangerous = module is "builtins" or "os" or "posix" or "nt" or "subprocess" or "sys" or "importlib" or "runpy" or "pickle" or "marshal"
                     || module.StartsWith("os.", StringComparison.Ordinal) || module.StartsWith("subprocess.", StringComparison.Ordinal);
-                scan.Report(new ModelIssue(ModelFormatRules.KerasUnsafeModule, dangerous ? ModelVerdict.Malicious : ModelVerdict.Suspicious,
+                scan.Report(new ModelIssue(ModelRuleIds.KerasUnsafeModule, dangerous ? ModelVerdict.Malicious : ModelVerdict.Suspicious,
                     ModelFormatRules.At(member, path),
                     $"serialised object imports module {module} (outside Keras): the loader imports it and calls {className}",
                     $"{module}.{className}"));
@@ -95,7 +96,7 @@ public static class KerasConfigCheck
                 || (config.ValueKind == JsonValueKind.String && UnsafeKerasCallables.Contains(config.GetString()!)))
             {
                 reports++;
-                scan.Report(new ModelIssue(ModelFormatRules.KerasUnsafeModule, ModelVerdict.Suspicious, ModelFormatRules.At(member, path),
+                scan.Report(new ModelIssue(ModelRuleIds.KerasUnsafeModule, ModelVerdict.Suspicious, ModelFormatRules.At(member, path),
                     $"serialised object calls {module}.{className}, a Keras function that fetches or touches files", $"{module}.{className}"));
             }
         }
@@ -108,7 +109,7 @@ public static class KerasConfigCheck
                 && obj.TryGetProperty("module", out var mod) && mod.ValueKind == JsonValueKind.String && !IsAllowedModule(mod.GetString()!)))
             {
                 reports++;
-                scan.Report(new ModelIssue(ModelFormatRules.KerasUnsafeModule, ModelVerdict.Suspicious, ModelFormatRules.At(member, path),
+                scan.Report(new ModelIssue(ModelRuleIds.KerasUnsafeModule, ModelVerdict.Suspicious, ModelFormatRules.At(member, path),
                     $"custom object {registered}: loading it runs code registered outside Keras", registered));
             }
         }

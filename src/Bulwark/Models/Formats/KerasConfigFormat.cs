@@ -1,3 +1,4 @@
+using Bulwark.Models;
 using System.Text.Json;
 
 namespace Bulwark.Models.Formats;
@@ -28,7 +29,7 @@ public sealed class KerasConfigFormat : IModelFormat
         }
         catch (Exception e) when (e is JsonException or MalformedModelException)
         {
-            scan.Report(new ModelIssue(ModelFormatRules.FormatError, ModelVerdict.Error, member, $"Keras config could not be read: {e.Message}"));
+            scan.Report(new ModelIssue(ModelRuleIds.FormatError, ModelVerdict.Error, member, $"Keras config could not be read: {e.Message}"));
             return;
         }
 

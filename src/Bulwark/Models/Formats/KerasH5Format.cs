@@ -1,3 +1,4 @@
+using Bulwark.Models;
 using System.Text.Json;
 using PureHDF;
 
@@ -44,7 +45,7 @@ public sealed class KerasH5Format : IModelFormat
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            scan.Report(new ModelIssue(ModelFormatRules.FormatError, ModelVerdict.Error, member, $"HDF5 file could not be read: {e.GetType().Name}: {e.Message}"));
+            scan.Report(new ModelIssue(ModelRuleIds.FormatError, ModelVerdict.Error, member, $"HDF5 file could not be read: {e.GetType().Name}: {e.Message}"));
             return;
         }
 
@@ -60,7 +61,7 @@ public sealed class KerasH5Format : IModelFormat
         }
         catch (JsonException e)
         {
-            scan.Report(new ModelIssue(ModelFormatRules.FormatError, ModelVerdict.Error, ModelFormatRules.At(member, "model_config"),
+            scan.Report(new ModelIssue(ModelRuleIds.FormatError, ModelVerdict.Error, ModelFormatRules.At(member, "model_config"),
                 $"model_config is not valid JSON: {e.Message}"));
             return;
         }

@@ -1,19 +1,8 @@
 namespace Bulwark.Models.Formats;
 
-/// <summary>The rule ids the non-pickle formats report (declared in the model rule pack).</summary>
+/// <summary>Where in a file the non-pickle formats say an issue is.</summary>
 public static class ModelFormatRules
 {
-    public const string KerasLambda = "BW-MODEL-KERAS-LAMBDA";
-    public const string KerasUnsafeModule = "BW-MODEL-KERAS-UNSAFE-MODULE";
-    public const string TfUnsafeOp = "BW-MODEL-TF-UNSAFE-OP";
-    public const string OnnxCustomOp = "BW-MODEL-ONNX-CUSTOM-OP";
-    public const string OnnxExternalDataEscape = "BW-MODEL-ONNX-EXTERNAL-DATA-ESCAPE";
-    public const string GgufTemplateInjection = "BW-MODEL-GGUF-TEMPLATE-INJECTION";
-    public const string GgufMalformed = "BW-MODEL-GGUF-MALFORMED";
-    public const string SafetensorsMalformed = "BW-MODEL-SAFETENSORS-MALFORMED";
-    public const string HfRemoteCode = "BW-MODEL-HF-REMOTE-CODE";
-    public const string FormatError = "BW-MODEL-FORMAT-ERROR";
-
     /// <summary>
     /// Where in a file: <c>member</c> for the file itself, <c>member#key</c> for a key or op inside it
     /// (<c>#key</c> when the file is the top-level one).

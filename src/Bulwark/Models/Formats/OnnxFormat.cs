@@ -1,3 +1,5 @@
+using Bulwark.Models;
+
 namespace Bulwark.Models.Formats;
 
 /// <summary>
@@ -128,7 +130,7 @@ public sealed class OnnxFormat : IModelFormat
         catch (MalformedModelException e)
         {
             walker.ReportCustomOps();
-            scan.Report(new ModelIssue(ModelFormatRules.FormatError, ModelVerdict.Error, member, $"ONNX model could not be fully read: {e.Message}"));
+            scan.Report(new ModelIssue(ModelRuleIds.FormatError, ModelVerdict.Error, member, $"ONNX model could not be fully read: {e.Message}"));
         }
     }
 
@@ -173,7 +175,7 @@ public sealed class OnnxFormat : IModelFormat
                     continue; // a function the model defines itself: expanded from ONNX nodes, no native code
                 }
 
-                scan.Report(new ModelIssue(ModelFormatRules.OnnxCustomOp, ModelVerdict.Suspicious, ModelFormatRules.At(member, domain + "::" + op),
+                scan.Report(new ModelIssue(ModelRuleIds.OnnxCustomOp, ModelVerdict.Suspicious, ModelFormatRules.At(member, domain + "::" + op),
                     $"operator {op} from custom domain '{domain}' needs a native custom-op library registered by the loader",
                     domain + "::" + op));
             }
@@ -373,7 +375,7 @@ public sealed class OnnxFormat : IModelFormat
 
             if (key == "location" && value is not null && EscapesModelFolder(value) && _reportedLocations.Add(value))
             {
-                scan.Report(new ModelIssue(ModelFormatRules.OnnxExternalDataEscape, ModelVerdict.Malicious,
+                scan.Report(new ModelIssue(ModelRuleIds.OnnxExternalDataEscape, ModelVerdict.Malicious,
                     ModelFormatRules.At(member, tensor ?? "external_data"),
                     "initializer external data points outside the model folder (reads or overwrites arbitrary files)", value));
             }

@@ -1,3 +1,4 @@
+using Bulwark.Models;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
@@ -246,5 +247,5 @@ public sealed class SafetensorsFormat : IModelFormat
     }
 
     private static void Report(ModelScan scan, ModelVerdict verdict, string member, string? key, string message, string evidence = "") =>
-        scan.Report(new ModelIssue(ModelFormatRules.SafetensorsMalformed, verdict, ModelFormatRules.At(member, key), message, evidence));
+        scan.Report(new ModelIssue(ModelRuleIds.SafetensorsMalformed, verdict, ModelFormatRules.At(member, key), message, evidence));
 }

@@ -1,3 +1,5 @@
+using Bulwark.Models;
+
 namespace Bulwark.Models.Formats;
 
 /// <summary>
@@ -67,7 +69,7 @@ public sealed class SavedModelFormat : IModelFormat
         }
         catch (MalformedModelException e)
         {
-            scan.Report(new ModelIssue(ModelFormatRules.FormatError, ModelVerdict.Error, member, $"SavedModel could not be fully read: {e.Message}"));
+            scan.Report(new ModelIssue(ModelRuleIds.FormatError, ModelVerdict.Error, member, $"SavedModel could not be fully read: {e.Message}"));
         }
         finally
         {
@@ -105,7 +107,7 @@ public sealed class SavedModelFormat : IModelFormat
                 var why = verdict == ModelVerdict.Malicious
                     ? "reads or writes files or runs Python when the graph runs"
                     : "reaches files, the network or memory outside the model";
-                scan.Report(new ModelIssue(ModelFormatRules.TfUnsafeOp, verdict, ModelFormatRules.At(member, where), $"op {op} {why}", evidence));
+                scan.Report(new ModelIssue(ModelRuleIds.TfUnsafeOp, verdict, ModelFormatRules.At(member, where), $"op {op} {why}", evidence));
             }
         }
 

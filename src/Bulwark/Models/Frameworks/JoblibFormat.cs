@@ -1,3 +1,4 @@
+using Bulwark.Models;
 using System.IO.Compression;
 using Bulwark.Models.Archives;
 
@@ -35,7 +36,7 @@ public sealed class JoblibFormat : IModelFormat
         ArchiveSupport.ReadAt(content, 0, head);
         if (head.SequenceEqual(Lz4Magic))
         {
-            scan.Report(new ModelIssue(ArchiveRules.FormatError, ModelVerdict.Error, member,
+            scan.Report(new ModelIssue(ModelRuleIds.FormatError, ModelVerdict.Error, member,
                 "LZ4-compressed content (joblib compress='lz4') cannot be decompressed here: it was not analysed.", "lz4"));
             return;
         }

@@ -1,3 +1,4 @@
+using Bulwark.Models;
 using System.Text;
 using System.Text.RegularExpressions;
 using Bulwark.Models.Archives;
@@ -79,12 +80,12 @@ public sealed partial class NumpyFormat : IModelFormat
             isObject = true;
         }
         if (!isObject) return;
-        scan.Report(new ModelIssue(ArchiveRules.NumpyObjectArray, ModelVerdict.Suspicious, member,
+        scan.Report(new ModelIssue(ModelRuleIds.NumpyObjectArray, ModelVerdict.Suspicious, member,
             "NumPy object array: its data is a pickle, unpickled by np.load(allow_pickle=True).", text.Trim()[..Math.Min(200, text.Trim().Length)]));
         content.Position = headerStart + headerLength;
         scan.Pickle(content, member);
     }
 
     private static void Error(ModelScan scan, string member, string why) =>
-        scan.Report(new ModelIssue(ArchiveRules.FormatError, ModelVerdict.Error, member, $"Malformed NumPy array: {why}."));
+        scan.Report(new ModelIssue(ModelRuleIds.FormatError, ModelVerdict.Error, member, $"Malformed NumPy array: {why}."));
 }

@@ -1,3 +1,4 @@
+using Bulwark.Models;
 using System.Text;
 using System.Text.RegularExpressions;
 using Bulwark.Models.Archives;
@@ -123,7 +124,7 @@ internal sealed partial class TorchScriptCodeCollector
     public void Report(ModelScan scan)
     {
         if (_members.Count == 0) return;
-        scan.Report(new ModelIssue(ArchiveRules.TorchScriptCode, ModelVerdict.Suspicious, _members[0],
+        scan.Report(new ModelIssue(ModelRuleIds.TorchScriptCode, ModelVerdict.Suspicious, _members[0],
             $"TorchScript archive: {_members.Count} code member(s) run on torch.jit.load" + (_calls.Count > 0 ? ", including dangerous-looking calls." : "."),
             string.Join(", ", _calls)));
     }

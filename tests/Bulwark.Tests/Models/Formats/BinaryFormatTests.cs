@@ -30,7 +30,7 @@ public class SafetensorsFormatTests
     {
         var scan = RecordingScan.Run(_format, Safetensors.File(header, data));
         var issue = Assert.Single(scan.Issues, i => i.Message.Contains(message, StringComparison.Ordinal));
-        Assert.Equal(ModelFormatRules.SafetensorsMalformed, issue.RuleId);
+        Assert.Equal(ModelRuleIds.SafetensorsMalformed, issue.RuleId);
         Assert.Equal(verdict, issue.Verdict);
     }
 
@@ -97,7 +97,7 @@ public class GgufFormatTests
     {
         var scan = RecordingScan.Run(_format, Model(ChatMl + template).ToArray(64), "m.gguf");
         var issue = Assert.Single(scan.Issues);
-        Assert.Equal(ModelFormatRules.GgufTemplateInjection, issue.RuleId);
+        Assert.Equal(ModelRuleIds.GgufTemplateInjection, issue.RuleId);
         Assert.Equal(ModelVerdict.Malicious, issue.Verdict);
         Assert.Equal("m.gguf#tokenizer.chat_template", issue.Member);
     }
@@ -116,14 +116,14 @@ public class GgufFormatTests
         var kvCount = (byte[])bytes.Clone();
         kvCount[16 + 7] = 0x40; // kv count ~2^62
         var issue = Assert.Single(RecordingScan.Run(_format, kvCount).Issues);
-        Assert.Equal((ModelFormatRules.GgufMalformed, ModelVerdict.Error), (issue.RuleId, issue.Verdict));
+        Assert.Equal((ModelRuleIds.GgufMalformed, ModelVerdict.Error), (issue.RuleId, issue.Verdict));
 
         var keyLength = (byte[])bytes.Clone();
         keyLength[24 + 6] = 0x10; // first key length ~2^52
         Assert.Equal(ModelVerdict.Error, RecordingScan.Run(_format, keyLength).Verdict);
 
         var truncated = bytes[..(bytes.Length - 40)];
-        Assert.Contains(RecordingScan.Run(_format, truncated).Issues, i => i.RuleId == ModelFormatRules.GgufMalformed);
+        Assert.Contains(RecordingScan.Run(_format, truncated).Issues, i => i.RuleId == ModelRuleIds.GgufMalformed);
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public class OnnxFormatTests
         var bytes = Model(g => g.Message(1, n => n.String(4, "If").Message(5, a => a.String(1, "then_branch")
             .Message(6, sub => sub.Message(1, inner => inner.String(4, "Backdoor").String(7, "evil.ops"))))));
         var issue = Assert.Single(RecordingScan.Run(_format, bytes).Issues);
-        Assert.Equal((ModelFormatRules.OnnxCustomOp, ModelVerdict.Suspicious, "evil.ops::Backdoor"), (issue.RuleId, issue.Verdict, issue.Evidence));
+        Assert.Equal((ModelRuleIds.OnnxCustomOp, ModelVerdict.Suspicious, "evil.ops::Backdoor"), (issue.RuleId, issue.Verdict, issue.Evidence));
     }
 
     [Fact]
@@ -219,7 +219,7 @@ public class OnnxFormatTests
         if (escapes)
         {
             var issue = Assert.Single(issues);
-            Assert.Equal((ModelFormatRules.OnnxExternalDataEscape, ModelVerdict.Malicious, location), (issue.RuleId, issue.Verdict, issue.Evidence));
+            Assert.Equal((ModelRuleIds.OnnxExternalDataEscape, ModelVerdict.Malicious, location), (issue.RuleId, issue.Verdict, issue.Evidence));
         }
         else
         {
@@ -231,7 +231,7 @@ public class OnnxFormatTests
     public void A_truncated_model_is_a_format_error()
     {
         var bytes = Model()[..5000];
-        Assert.Equal(ModelFormatRules.FormatError, Assert.Single(RecordingScan.Run(_format, bytes).Issues).RuleId);
+        Assert.Equal(ModelRuleIds.FormatError, Assert.Single(RecordingScan.Run(_format, bytes).Issues).RuleId);
     }
 }
 
@@ -293,7 +293,7 @@ public class SavedModelFormatTests
     {
         var scan = RecordingScan.Run(_format, Model([("ReadFile", null), ("ImmutableConst", null)], ["PyFunc"]), "saved_model.pb");
         Assert.Equal(3, scan.Issues.Count);
-        Assert.All(scan.Issues, i => Assert.Equal(ModelFormatRules.TfUnsafeOp, i.RuleId));
+        Assert.All(scan.Issues, i => Assert.Equal(ModelRuleIds.TfUnsafeOp, i.RuleId));
         Assert.Equal(ModelVerdict.Malicious, scan.Issues.Single(i => i.Evidence == "ReadFile").Verdict);
         Assert.Equal(ModelVerdict.Suspicious, scan.Issues.Single(i => i.Evidence == "ImmutableConst").Verdict);
         Assert.Contains("library/__inference_serve_42", scan.Issues.Single(i => i.Evidence == "PyFunc").Member, StringComparison.Ordinal);

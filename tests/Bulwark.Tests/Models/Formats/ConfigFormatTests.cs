@@ -54,7 +54,7 @@ public class KerasFormatTests
     {
         var scan = RecordingScan.Run(_config, Encoding.UTF8.GetBytes(Sequential(Keras3Lambda)), "m.keras/config.json");
         var issue = Assert.Single(scan.Issues);
-        Assert.Equal((ModelFormatRules.KerasLambda, ModelVerdict.Malicious, "m.keras/config.json#pwn"), (issue.RuleId, issue.Verdict, issue.Member));
+        Assert.Equal((ModelRuleIds.KerasLambda, ModelVerdict.Malicious, "m.keras/config.json#pwn"), (issue.RuleId, issue.Verdict, issue.Member));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class KerasFormatTests
     {
         var scan = RecordingScan.Run(_config, Encoding.UTF8.GetBytes(Sequential("," + layer)));
         Assert.NotEmpty(scan.Issues);
-        Assert.All(scan.Issues, i => Assert.Equal(ModelFormatRules.KerasUnsafeModule, i.RuleId));
+        Assert.All(scan.Issues, i => Assert.Equal(ModelRuleIds.KerasUnsafeModule, i.RuleId));
         Assert.Equal(verdict, scan.Verdict);
     }
 
@@ -90,7 +90,7 @@ public class KerasFormatTests
 
         var lambda = RecordingScan.Run(_h5, H5(Sequential(Keras3Lambda)), "model.h5");
         var issue = Assert.Single(lambda.Issues);
-        Assert.Equal((ModelFormatRules.KerasLambda, "model.h5#model_config#pwn"), (issue.RuleId, issue.Member));
+        Assert.Equal((ModelRuleIds.KerasLambda, "model.h5#model_config#pwn"), (issue.RuleId, issue.Member));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public class KerasFormatTests
         Assert.Empty(RecordingScan.Run(_h5, H5(null)).Issues);
         var broken = H5(Sequential())[..200];
         Assert.True(_h5.Recognizes(broken, broken.Length));
-        Assert.Equal(ModelFormatRules.FormatError, Assert.Single(RecordingScan.Run(_h5, broken).Issues).RuleId);
+        Assert.Equal(ModelRuleIds.FormatError, Assert.Single(RecordingScan.Run(_h5, broken).Issues).RuleId);
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class HuggingFaceConfigFormatTests : IDisposable
     {
         var scan = RecordingScan.Run(_format, Encoding.UTF8.GetBytes(RemoteCode), "config.json");
         Assert.Equal(3, scan.Issues.Count);
-        Assert.All(scan.Issues, i => Assert.Equal((ModelFormatRules.HfRemoteCode, ModelVerdict.Suspicious), (i.RuleId, i.Verdict)));
+        Assert.All(scan.Issues, i => Assert.Equal((ModelRuleIds.HfRemoteCode, ModelVerdict.Suspicious), (i.RuleId, i.Verdict)));
         Assert.Contains(scan.Issues, i => i.Message.Contains("modeling_evil.py", StringComparison.Ordinal));
         Assert.Contains(scan.Issues, i => i.Message.Contains("other/repo", StringComparison.Ordinal));
     }
@@ -164,7 +164,7 @@ public sealed class HuggingFaceConfigFormatTests : IDisposable
         var bytes = Encoding.UTF8.GetBytes("""{"tokenizer_class": "X", "trust_remote_code": true, "chat_template": "{{ lipsum.__globals__.os.popen('id') }}"}""");
         Assert.True(_format.Recognizes(bytes, bytes.Length));
         var scan = RecordingScan.Run(_format, bytes);
-        Assert.Contains(scan.Issues, i => i.RuleId == ModelFormatRules.HfRemoteCode && i.Verdict == ModelVerdict.Suspicious);
-        Assert.Contains(scan.Issues, i => i.RuleId == ModelFormatRules.GgufTemplateInjection && i.Verdict == ModelVerdict.Malicious);
+        Assert.Contains(scan.Issues, i => i.RuleId == ModelRuleIds.HfRemoteCode && i.Verdict == ModelVerdict.Suspicious);
+        Assert.Contains(scan.Issues, i => i.RuleId == ModelRuleIds.GgufTemplateInjection && i.Verdict == ModelVerdict.Malicious);
     }
 }
