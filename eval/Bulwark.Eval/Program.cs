@@ -2,9 +2,9 @@ using Bulwark.Eval;
 
 // Accuracy evaluations over ../shared/datasets; results are written under eval/results/.
 var which = args.FirstOrDefault() ?? "secrets";
-if (which is not ("secrets" or "prompt-attacks" or "poisoning" or "pii"))
+if (which is not ("secrets" or "prompt-attacks" or "poisoning" or "pii" or "models"))
 {
-    Console.Error.WriteLine($"unknown evaluation '{which}' (known: secrets, prompt-attacks, poisoning, pii)");
+    Console.Error.WriteLine($"unknown evaluation '{which}' (known: secrets, prompt-attacks, poisoning, pii, models)");
     return 2;
 }
 if (RepositoryPaths.Shared is not { } shared)
@@ -43,6 +43,15 @@ if (which == "prompt-attacks")
     File.WriteAllText(Path.Combine(results, "prompt-attacks.md"), PromptAttackEvaluation.ToMarkdown(attacks));
     Console.WriteLine($"prompt attacks: in distribution AUC {attacks.InDistribution.RocAuc:0.000}, TPR@1% {attacks.InDistribution.TprAt1:P1}; " +
         $"leave one source out AUC {attacks.LeaveOneSourceOut.RocAuc:0.000}, TPR@2% {attacks.LeaveOneSourceOut.TprAt2:P1}; written to {results}");
+    return 0;
+}
+
+if (which == "models")
+{
+    var cases = ModelScanEvaluation.Run(shared);
+    File.WriteAllText(Path.Combine(results, "model-scan.md"), ModelScanEvaluation.ToMarkdown(cases));
+    var malicious = cases.Where(c => c.Malicious).ToList();
+    Console.WriteLine($"model scan: {malicious.Count(c => c.Flagged)}/{malicious.Count} malicious flagged, {cases.Count(c => !c.Malicious && c.Flagged)}/{cases.Count(c => !c.Malicious)} benign flagged malicious; written to {results}");
     return 0;
 }
 

@@ -17,6 +17,7 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
     // attack): every file gets the other families, prompt templates and corpus documents get them as well.
     private readonly TextDetector _detector = new(ScannedRules(catalog), options.Limits, options.Time, options.Ner);
     private readonly Lazy<PromptDocumentScanner> _promptDocuments = new(() => new PromptDocumentScanner(catalog.Rules, options.Limits, options.Time));
+    private readonly ModelFileCheck _models = new(catalog);
 
     public static IReadOnlyList<Rule> ScannedRules(RuleCatalog catalog) =>
         catalog.Rules.Where(r => r.Family != PromptAttackClassifier.Family).ToList();
@@ -82,14 +83,16 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
 
         try
         {
+            // Model files are judged by content: a pickle named .png or a checkpoint named .bin is still one.
+            var isModel = _models.Check(target, findings, notes, cancellationToken);
             if (DocumentReader.Handles(target.RelativePath)) return ScanDocument(target, findings, notes, cancellationToken);
             using var stream = new FileStream(target.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
             var (fileFindings, outcome) = _detector.ScanStream(stream, target.DisplayPath, target.RelativePath, cancellationToken);
             if (fileFindings.Count > 0 && TextPlaces.Handles(target.RelativePath)) fileFindings = WithPlaces(fileFindings, TextPlaces.Build(target.RelativePath, File.ReadAllText(target.FullPath)));
             if (outcome.IsBinary)
             {
-                notes.Add(new ScanNote(ScanNoteKind.SkippedBinary, target.DisplayPath, "binary file skipped"));
-                return false;
+                if (!isModel) notes.Add(new ScanNote(ScanNoteKind.SkippedBinary, target.DisplayPath, "binary file skipped"));
+                return isModel;
             }
             foreach (var finding in fileFindings) findings.Add(finding);
             if (PromptDocumentScanner.IsPromptDocument(target.RelativePath) && !outcome.TimedOut)
