@@ -27,7 +27,7 @@ internal interface IPickleEvents
 internal sealed class PickleMachine
 {
     public const int MaxStack = 1 << 20;
-    public const int MaxMemo = 1 << 22;
+    public const int MaxMemo = 1 << 20;
     public const int MaxNameBytes = 4096;
     public const int MaxKeptString = 16 * 1024;
     public const int MaxKeptBytes = 8 * 1024 * 1024;
