@@ -103,10 +103,9 @@ public static class SarifWriter
         json.WriteEndObject();
         json.WriteStartObject("properties");
         json.WriteStartArray("tags");
-        json.WriteStringValue("security");
-        json.WriteStringValue(rule.Pillar.ToString().ToLowerInvariant());
-        json.WriteStringValue(rule.Family);
-        foreach (var tag in rule.Tags) json.WriteStringValue(tag);
+        // SARIF wants unique tags, and a model rule's family is also its pillar's name.
+        string[] tags = ["security", rule.Pillar.ToString().ToLowerInvariant(), rule.Family, .. rule.Tags];
+        foreach (var tag in tags.Distinct(StringComparer.Ordinal)) json.WriteStringValue(tag);
         json.WriteEndArray();
         json.WriteString("security-severity", SeverityScale.SecuritySeverity(rule.Severity));
         json.WriteString("precision", rule.Confidence switch { Confidence.High => "high", Confidence.Medium => "medium", _ => "low" });
