@@ -18,7 +18,7 @@ public class FormatFuzzTests
         { "savedmodel", 3000 },
         { "keras", 2000 },
         { "hf", 2000 },
-        { "h5", 300 },
+        { "h5", 1000 },
     };
 
     [Theory]
