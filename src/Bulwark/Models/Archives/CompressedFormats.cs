@@ -47,13 +47,17 @@ public sealed class GzipFormat : CompressedStreamFormat
 
     private protected override Stream Decompress(Stream compressed, Stream content) => new GZipStream(compressed, CompressionMode.Decompress);
 
-    /// <summary>The trailer's ISIZE (size mod 2^32 of the last member) must match: GZipStream ends silently on truncation.</summary>
+    /// <summary>
+    /// The trailer's ISIZE (size mod 2^32 of the last member) must be covered: GZipStream ends silently on truncation,
+    /// whose last four bytes are then compressed data, almost always a number above what was decompressed. Several
+    /// concatenated members (which GZipStream reads as one) decompress to more than the last one declares.
+    /// </summary>
     private protected override Func<long, string?>? EndCheck(Stream content)
     {
         Span<byte> trailer = stackalloc byte[4];
         if (content.Length < 18 || ArchiveSupport.ReadAt(content, content.Length - 4, trailer) < 4) return _ => "no gzip trailer";
         var isize = ArchiveSupport.U32(trailer, 0);
-        return size => (uint)size == isize ? null : $"decompressed to {size} bytes, the gzip trailer declares {isize}";
+        return size => (uint)size == isize || size > isize ? null : $"decompressed to {size} bytes, the gzip trailer declares {isize}";
     }
 
     private protected override string InnerName(Stream content)

@@ -243,6 +243,16 @@ public class ArchiveFormatTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_gzip_of_several_members_is_not_called_corrupt_and_every_member_is_read()
+    {
+        // `cat a.gz b.gz`: valid gzip; the trailer declares only the last member's size.
+        var file = Gzip("padding before the payload, long enough to differ in size"u8.ToArray()).Concat(Gzip(EvilPickle)).ToArray();
+        var scan = Scan(file);
+        Assert.DoesNotContain(scan.Issues, i => i.RuleId == ModelRuleIds.ArchiveCorrupt);
+        Assert.Contains("model.bin=gzip", scan.Dispatched);
+    }
+
+    [Fact]
     public void Joblib_zlib_dumps_are_walked_as_pickles()
     {
         using var ms = new MemoryStream();
