@@ -100,28 +100,8 @@ BARE_KEY=$("${BULWARK[@]}" keys create --config "$WORK/bulwark-bare.yaml" --team
 GUARDED_KEY=$("${BULWARK[@]}" keys create --config "$WORK/bulwark-guarded.yaml" --team bench | tail -n 1)
 
 # ---------------------------------------------------------------- processes
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT INT TERM
-
-start() { # NAME CMD... : starts CMD in the background, logs to $WORK/NAME.log, remembers its pid in START_PID
-  local name=$1; shift
-  "$@" > "$WORK/$name.log" 2>&1 &
-  START_PID=$!
-  PIDS+=("$START_PID")
-}
-
-wait_for() { # URL NAME PID
-  for _ in $(seq 1 300); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
-    if ! kill -0 "$3" 2>/dev/null; then echo "$2 exited early; its log:" >&2; cat "$WORK/$2.log" >&2; exit 1; fi
-    sleep 0.2
-  done
-  echo "$2 did not answer $1 in 60 s" >&2; exit 1
-}
+source bench/lib/processes.sh
+trap stop_all EXIT INT TERM
 
 log "starting the upstream and the gateways"
 start upstream "${CLIENT_PIN[@]}" dotnet "samples/tools/MockUpstream/$BIN/MockUpstream.dll" "http://127.0.0.1:$UPSTREAM_PORT" --no-record

@@ -50,27 +50,12 @@ for project in src/Bulwark.Cli src/Bulwark.Gateway samples/tools/MockUpstream be
 done
 
 rm -rf "$WORK"; mkdir -p "$WORK" "$(dirname "$OUT")"
-PIDS=()
+source bench/lib/processes.sh
 cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_all
   as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT INT TERM
-start() { # NAME CMD... : starts CMD in the background, logs to $WORK/NAME.log, its pid in START_PID
-  local name=$1; shift
-  "$@" > "$WORK/$name.log" 2>&1 &
-  START_PID=$!
-  PIDS+=("$START_PID")
-}
-wait_for() { # URL NAME PID
-  for _ in $(seq 1 300); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
-    if ! kill -0 "$3" 2>/dev/null; then echo "$2 exited early; its log:" >&2; cat "$WORK/$2.log" >&2; exit 1; fi
-    sleep 0.2
-  done
-  echo "$2 did not answer $1 in 60 s" >&2; exit 1
-}
 
 log "starting PostgreSQL and Redis on loopback"
 [ "$(id -u)" -eq 0 ] && chown postgres "$WORK"

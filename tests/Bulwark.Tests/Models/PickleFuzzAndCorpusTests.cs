@@ -7,6 +7,7 @@ using Bulwark.Models;
 
 namespace Bulwark.Tests.Models;
 
+[Collection(SerialFuzzing.Name)]
 public class PickleFuzzAndCorpusTests
 {
     private static readonly byte[][] Seeds =
@@ -33,11 +34,11 @@ public class PickleFuzzAndCorpusTests
             var bytes = Mutate(Seeds[i % Seeds.Length], random);
             var watch = Stopwatch.StartNew();
             var result = scanner.ScanStream(new MemoryStream(bytes), $"fuzz-{i}");
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"mutation {i} took {watch.Elapsed}");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"mutation {i} took {watch.Elapsed}");
             Assert.True(Enum.IsDefined(result.Verdict));
             verdicts[(int)result.Verdict]++;
         }
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"fuzzing took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"fuzzing took {clock.Elapsed}"); // per input: 5 s, above
         Assert.True(verdicts[(int)ModelVerdict.Malicious] > 0 && verdicts[(int)ModelVerdict.Error] > 0, string.Join(",", verdicts));
     }
 

@@ -1,3 +1,4 @@
+using Bulwark.Tests.Models;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using Bulwark.Models.Formats;
@@ -8,6 +9,7 @@ namespace Bulwark.Tests.Models.Formats;
 /// Mutation fuzzing of every format (fixed seed): byte flips, truncations, huge declared lengths. A format never
 /// throws, never hangs and never allocates a declared length: allocations stay proportional to the input.
 /// </summary>
+[Collection(SerialFuzzing.Name)]
 public class FormatFuzzTests
 {
     public static TheoryData<string, int> Kinds() => new()
@@ -27,10 +29,11 @@ public class FormatFuzzTests
     {
         var seed = FormatRecognitionTests.Sample(kind);
         var random = new Random(20240611 + kind.Length);
-        var watch = Stopwatch.StartNew();
+        var slowest = TimeSpan.Zero;
         for (var i = 0; i < iterations; i++)
         {
             var bytes = Mutate(seed, random);
+            var watch = Stopwatch.StartNew();
             foreach (var format in ModelFileFormats.All)
             {
                 var head = bytes.AsSpan(0, Math.Min(bytes.Length, 64 * 1024));
@@ -55,24 +58,30 @@ public class FormatFuzzTests
                 Assert.True(allocated < 64L * bytes.Length + (4 << 20),
                     $"{format.Name} allocated {allocated} bytes for a {bytes.Length}-byte input (mutation {i} of {kind})");
             }
+            if (watch.Elapsed > slowest) slowest = watch.Elapsed;
         }
 
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"{kind}: {iterations} mutations took {watch.Elapsed}");
+        // A hang shows as one slow input; the total depends on how busy the machine is (CI runs tests in parallel).
+        Assert.True(slowest < TimeSpan.FromSeconds(5), $"{kind}: the slowest mutation took {slowest}");
     }
 
-    [Fact(Skip = "Known: PureHDF 2.2.0 (H5StreamDriver.ReadBytes via GlobalHeapObject.Decode) allocates a variable-length " +
-        "string's declared global-heap object size (up to 2 GiB) before reading it; a 4 KiB mutated .h5 makes it allocate 512 MiB. " +
-        "Needs a pre-check of the heap collection (or an upstream bound) before KerasH5Format can claim bounded allocation.")]
+    [Fact(Skip = "Known: PureHDF 2.2.0 allocates sizes declared in a hostile file before reading them. KerasH5Format now checks " +
+        "every global heap collection before PureHDF reads one (which removed the allocations of variable-length strings), " +
+        "but fuzzing still finds other paths: 1 mutation in about 2,400 of a 4 KiB file makes it allocate 1.5 GB.")]
     public void A_mutated_h5_never_makes_purehdf_allocate_a_declared_length()
     {
         var seed = FormatRecognitionTests.Sample("h5");
         var random = new Random(20240613);
-        for (var i = 0; i < 300; i++)
+        long worst = 0;
+        for (var i = 0; i < 3000; i++)
         {
             var bytes = Mutate(seed, random);
             var before = GC.GetAllocatedBytesForCurrentThread();
-            new KerasH5Format().Inspect(new MemoryStream(bytes, writable: false), "fuzz", new RecordingScan());
-            Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64L * bytes.Length + (4 << 20));
+            var scan = new RecordingScan();
+            new KerasH5Format().Inspect(new MemoryStream(bytes, writable: false), "fuzz", scan);
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            worst = Math.Max(worst, allocated);
+            Assert.True(allocated < 64L * bytes.Length + (4 << 20), $"worst so far {worst}: mutation {i}: {allocated:N0} bytes allocated for a {bytes.Length:N0}-byte file; {string.Join("; ", scan.Issues.Select(x => x.Message))}");
         }
     }
 
