@@ -183,7 +183,7 @@ json.dump({
         "upstream": "samples/tools/MockUpstream --no-record (echoes the prompt; answers at once, or after 20 ms of model time in the chat-load-model-20ms phase), Release",
         "bulwark configs": "no guards: policy with empty input/output/documents, pseudonymize off, canary off; default guards: embedded default policy, pseudonymize on, canary on; both: audit on (SQLite), no rate limit, log level $BULWARK_LOG_LEVEL (Logging__LogLevel__Default)",
     },
-    "outJson": "$ROOT/$OUT.json", "outMarkdown": "$ROOT/$OUT.md",
+    "outJson": "$(realpath -m "$OUT").json", "outMarkdown": "$(realpath -m "$OUT").md",
 }, open(sys.argv[1], "w"), indent=2)
 EOF
 

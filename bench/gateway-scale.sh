@@ -164,7 +164,7 @@ json.dump({
         "upstream": "samples/tools/MockUpstream --no-record (echoes the prompt; answers at once, or after 20 ms of model time in chat-load-model-20ms)",
         "bulwark configs": "empty guard pipelines, pseudonymize and canary off; one key with rpm 100,000,000 (every request passes the limiter); audit on; log level Warning. Two-instance targets split the connections evenly; their CPU is the sum of both processes",
     },
-    "outJson": "$ROOT/$OUT.json", "outMarkdown": "$ROOT/$OUT.md",
+    "outJson": "$(realpath -m "$OUT").json", "outMarkdown": "$(realpath -m "$OUT").md",
 }, open(sys.argv[1], "w"), indent=2)
 EOF
 
