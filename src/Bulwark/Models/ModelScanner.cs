@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bulwark.Models.Formats;
 using Bulwark.Models.Pickle;
 
@@ -181,7 +180,6 @@ public sealed class ModelScanner
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                Debug.WriteLine(e);
                 Report(new ModelIssue(ModelRuleIds.FormatError, ModelVerdict.Error, member, $"{format.Name} content could not be analysed: {e.Message}", e.GetType().Name));
             }
         }
