@@ -110,6 +110,24 @@ public class KerasFormatTests
         Assert.True(_h5.Recognizes(bytes, bytes.Length));
         Assert.False(_h5.Recognizes(bytes.AsSpan(0, 1000), 1000));
     }
+
+    [Fact]
+    public void A_lambda_is_found_behind_a_user_block_and_a_heap_reference_outside_the_file_is_an_error()
+    {
+        // A 512-byte user block: file addresses count from the superblock, wherever it sits.
+        var file = H5(Sequential(Keras3Lambda));
+        var withUserBlock = new byte[512].Concat(file).ToArray();
+        Assert.Equal(ModelRuleIds.KerasLambda, Assert.Single(RecordingScan.Run(_h5, withUserBlock, "model.h5").Issues).RuleId);
+
+        // The model_config reference points its global heap collection past the end: refused before any allocation.
+        var name = file.AsSpan().IndexOf("model_config\0"u8);
+        var reference = name + "model_config\0"u8.Length + 20 + 4; // the datatype (20 bytes) and scalar dataspace (4)
+        var hostile = (byte[])file.Clone();
+        BitConverter.TryWriteBytes(hostile.AsSpan(reference + 4, 8), long.MaxValue / 2);
+        var issue = Assert.Single(RecordingScan.Run(_h5, hostile, "model.h5").Issues);
+        Assert.Equal((ModelRuleIds.FormatError, ModelVerdict.Error), (issue.RuleId, issue.Verdict));
+        Assert.Contains("outside the file", issue.Message, StringComparison.Ordinal);
+    }
 }
 
 public sealed class HuggingFaceConfigFormatTests : IDisposable
