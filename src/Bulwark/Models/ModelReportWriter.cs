@@ -72,27 +72,7 @@ public static class ModelReportWriter
         json.WriteString("version", toolVersion);
         json.WriteString("informationUri", ScanReport.InformationUri);
         json.WriteStartArray("rules");
-        foreach (var rule in rules)
-        {
-            json.WriteStartObject();
-            json.WriteString("id", rule.Id);
-            json.WriteString("name", rule.Name);
-            json.WriteStartObject("shortDescription");
-            json.WriteString("text", rule.Name);
-            json.WriteEndObject();
-            json.WriteStartObject("fullDescription");
-            json.WriteString("text", rule.Description);
-            json.WriteEndObject();
-            json.WriteStartObject("help");
-            json.WriteString("text", rule.Remediation);
-            json.WriteEndObject();
-            json.WriteStartObject("properties");
-            json.WriteStartArray("tags");
-            foreach (var tag in rule.Tags) json.WriteStringValue(tag);
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
+        foreach (var rule in rules) Reporting.SarifWriter.WriteRule(json, rule);
         json.WriteEndArray();
         json.WriteEndObject();
         json.WriteEndObject();

@@ -85,7 +85,8 @@ public static class SarifWriter
         json.WriteEndObject();
     }
 
-    private static void WriteRule(Utf8JsonWriter json, Rule rule)
+    /// <summary>One <c>reportingDescriptor</c>: what every Bulwark SARIF run (scan, model scan) says about a rule.</summary>
+    public static void WriteRule(Utf8JsonWriter json, Rule rule)
     {
         json.WriteStartObject();
         json.WriteString("id", rule.Id);
