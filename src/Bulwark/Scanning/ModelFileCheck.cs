@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Bulwark.Kernel;
 using Bulwark.Kernel.RulePacks;
@@ -29,14 +30,24 @@ internal sealed class ModelFileCheck(RuleCatalog catalog)
         return true;
     }
 
+    /// <summary>Runs on every file <c>bulwark scan</c> reads, so its head goes into a pooled buffer.</summary>
     private static bool LooksLikeModel(ScanTarget target)
     {
-        var head = new byte[(int)Math.Min(ModelFormats.HeadBytes, target.Length)];
-        using (var file = new FileStream(target.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1))
+        var wanted = (int)Math.Min(ModelFormats.HeadBytes, target.Length);
+        var head = ArrayPool<byte>.Shared.Rent(wanted);
+        try
         {
-            head = head[..file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+            int read;
+            using (var file = new FileStream(target.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1))
+            {
+                read = file.ReadAtLeast(head.AsSpan(0, wanted), wanted, throwOnEndOfStream: false);
+            }
+            return ModelFormats.Detect(ModelFormats.All, head.AsSpan(0, read), target.Length) is not null;
         }
-        return ModelFormats.Detect(ModelFormats.All, head, target.Length) is not null;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(head);
+        }
     }
 
     private static Finding ToFinding(ScanTarget target, ModelIssue issue, Rule rule) => new()
