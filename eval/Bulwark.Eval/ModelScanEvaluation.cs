@@ -5,7 +5,7 @@ using Bulwark.Models;
 namespace Bulwark.Eval;
 
 /// <summary>One labelled file of the picklescan corpus and what the scan said.</summary>
-public sealed record ModelScanCase(string Path, string Label, string Container, string ExpectedGlobals, ModelFileResult Result)
+public sealed record ModelScanCase(string Path, string Label, string Container, ModelFileResult Result)
 {
     public bool Malicious => Label == "malicious";
 
@@ -27,9 +27,9 @@ public static class ModelScanEvaluation
         var cases = new List<ModelScanCase>();
         foreach (var row in File.ReadLines(Path.Combine(corpus, "labels.csv")).Skip(1))
         {
-            var cells = Csv(row);
-            var path = cells[0];
-            cases.Add(new ModelScanCase(path, cells[1], cells[2], cells.Count > 4 ? cells[4] : "", scanner.ScanFile(Path.Combine(corpus, path))));
+            // path, label and container come first and are never quoted; the free-text columns after them are not read.
+            var cells = row.Split(',', 4);
+            cases.Add(new ModelScanCase(cells[0], cells[1], cells[2], scanner.ScanFile(Path.Combine(corpus, cells[0]))));
         }
         return cases;
     }
@@ -74,28 +74,5 @@ public static class ModelScanEvaluation
     {
         var line = text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
         return line.Length > 60 ? line[..60] + "…" : line;
-    }
-
-    /// <summary>One CSV row (quoted cells may hold commas and doubled quotes).</summary>
-    private static List<string> Csv(string row)
-    {
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < row.Length; i++)
-        {
-            var ch = row[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < row.Length && row[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else cell.Append(ch);
-            }
-            else if (ch == '"') quoted = true;
-            else if (ch == ',') { cells.Add(cell.ToString()); cell.Clear(); }
-            else cell.Append(ch);
-        }
-        cells.Add(cell.ToString());
-        return cells;
     }
 }
