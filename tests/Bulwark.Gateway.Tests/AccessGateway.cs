@@ -44,7 +44,7 @@ public sealed class AccessGateway : IAsyncDisposable
         var gateway = new AccessGateway(admin, now ?? new DateTimeOffset(2030, 1, 1, 23, 0, 0, TimeSpan.Zero));
         Directory.CreateDirectory(gateway._directory);
         gateway.Upstream = await MockUpstreamServer.StartAsync();
-        var sample = (await File.ReadAllTextAsync(Path.Combine(GatewayFixture.RepositoryRoot, "samples", "gateway", "policy.yaml"))).Replace("timeout: 250ms", "timeout: 10s", StringComparison.Ordinal);
+        var sample = GatewayFixture.SamplePolicy();
         await File.WriteAllTextAsync(Path.Combine(gateway._directory, "policy.yaml"), sample);
         await File.WriteAllTextAsync(Path.Combine(gateway._directory, "strict.yaml"), sample.Replace("input:", """
             input:
@@ -107,12 +107,7 @@ public sealed class AccessGateway : IAsyncDisposable
         await StartAppAsync();
     }
 
-    public HttpClient Client(string? key)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
-        if (key is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
+    public HttpClient Client(string? key) => GatewayFixture.ClientFor(BaseUrl, key);
 
     public HttpClient Admin() => Client(AdminCredential);
 

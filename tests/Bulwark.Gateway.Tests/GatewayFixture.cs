@@ -43,10 +43,8 @@ public class GatewayFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(_directory);
         Upstream = await MockUpstreamServer.StartAsync();
-        // The sample policy with a generous guard timeout: this runs on loaded CI machines, and a 250 ms budget
-        // that a busy core overruns would fail requests closed at random.
         var policy = Path.Combine(_directory, "policy.yaml");
-        await File.WriteAllTextAsync(policy, (await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, "samples", "gateway", "policy.yaml"))).Replace("timeout: 250ms", "timeout: 10s", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(policy, SamplePolicy());
         var config = Path.Combine(_directory, "gateway.yaml");
         await File.WriteAllTextAsync(config, Configure($"""
             listen: http://127.0.0.1:0
@@ -88,12 +86,22 @@ public class GatewayFixture : IAsyncLifetime
 
     public KeyStore Keys => Gateway.Services.GetRequiredService<KeyStore>();
 
-    public HttpClient Client(string? key)
+    public HttpClient Client(string? key) => ClientFor(BaseUrl, key);
+
+    /// <summary>A client of the gateway at <paramref name="baseUrl"/>, sending <paramref name="key"/> as its Bearer token when given.</summary>
+    public static HttpClient ClientFor(string baseUrl, string? key)
     {
-        var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
         if (key is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }
+
+    /// <summary>
+    /// samples/gateway/policy.yaml with a generous guard timeout: tests run on loaded CI machines, and a 250 ms
+    /// budget that a busy core overruns would fail requests closed at random.
+    /// </summary>
+    public static string SamplePolicy() =>
+        File.ReadAllText(Path.Combine(RepositoryRoot, "samples", "gateway", "policy.yaml")).Replace("timeout: 250ms", "timeout: 10s", StringComparison.Ordinal);
 
     /// <summary>Every audit record so far, newest first (after the background writer has caught up).</summary>
     public async Task<IReadOnlyList<AuditRecord>> AuditAsync()

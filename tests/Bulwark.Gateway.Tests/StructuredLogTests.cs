@@ -20,8 +20,7 @@ public sealed class StructuredLogTests : IDisposable
         await using var upstream = await MockUpstreamServer.StartAsync();
         var port = CliTests.FreePort();
         var config = Path.Combine(_directory, "gateway.yaml");
-        // The sample policy with a generous guard timeout, as in GatewayFixture: a busy machine must not fail requests closed.
-        File.WriteAllText(Path.Combine(_directory, "policy.yaml"), File.ReadAllText(Path.Combine(GatewayFixture.RepositoryRoot, "samples", "gateway", "policy.yaml")).Replace("timeout: 250ms", "timeout: 10s", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(_directory, "policy.yaml"), GatewayFixture.SamplePolicy());
         File.WriteAllText(config, $$"""
             listen: http://127.0.0.1:{{port}}
             database: gateway.db

@@ -156,12 +156,7 @@ public sealed class TwoInstanceTests(ScaleStores stores) : IClassFixture<ScaleSt
         return (load, load.CompletedIds.Where(id => !audited.Contains(id)).ToList());
     }
 
-    internal static HttpClient Client(GatewayProcess gateway, string secret)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        return client;
-    }
+    internal static HttpClient Client(GatewayProcess gateway, string secret) => GatewayFixture.ClientFor(gateway.BaseUrl, secret);
 
     private static HashSet<string> AuditedIds(string database)
     {

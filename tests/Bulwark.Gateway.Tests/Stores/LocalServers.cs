@@ -191,3 +191,23 @@ public sealed class StoreFactAttribute : FactAttribute
         if (LocalServers.Missing is { } missing) Skip = missing;
     }
 }
+
+/// <summary>
+/// One PostgreSQL server for a whole test class (xunit makes a class instance per test, so a server started in the
+/// class itself would be started once per test); each test takes a database of its own on it.
+/// </summary>
+public sealed class SharedPostgres : IAsyncLifetime
+{
+    public PostgresServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (LocalServers.Missing is null) Server = await PostgresServer.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        if (Server is not null) await Server.DisposeAsync();
+    }
+}

@@ -9,25 +9,13 @@ namespace Bulwark.Gateway.Tests.Stores;
 /// audit.durability on PostgreSQL: a test holds a lock on audit_records (INSERT waits for it), so a commit is held for
 /// as long as the test likes. Strict: the response does not complete until the record is committed. Relaxed: it does.
 /// </summary>
-public sealed class PostgresDurabilityTests : IAsyncLifetime
+public sealed class PostgresDurabilityTests(SharedPostgres shared) : IClassFixture<SharedPostgres>
 {
-    private PostgresServer _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (LocalServers.Missing is null) _server = await PostgresServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        if (_server is not null) await _server.DisposeAsync();
-    }
 
     [StoreFact]
     public async Task Strict_a_response_completes_only_after_its_audit_record_is_committed()
     {
-        var database = _server.CreateDatabase("strict");
+        var database = shared.Server.CreateDatabase("strict");
         var gateway = await PostgresGateway.StartAsync(database, durability: AuditDurability.Strict);
         try
         {
@@ -51,7 +39,7 @@ public sealed class PostgresDurabilityTests : IAsyncLifetime
     [StoreFact]
     public async Task Relaxed_a_response_completes_before_the_commit_and_the_record_follows()
     {
-        var database = _server.CreateDatabase("relaxed");
+        var database = shared.Server.CreateDatabase("relaxed");
         var gateway = await PostgresGateway.StartAsync(database, durability: AuditDurability.Relaxed);
         try
         {

@@ -9,25 +9,13 @@ using Npgsql;
 namespace Bulwark.Gateway.Tests.Stores;
 
 /// <summary>The gateway on PostgreSQL: keys, chat and audit end to end, the CLI against the same server, and migrations under a race.</summary>
-public sealed class PostgresGatewayTests : IAsyncLifetime
+public sealed class PostgresGatewayTests(SharedPostgres shared) : IClassFixture<SharedPostgres>
 {
-    private PostgresServer _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (LocalServers.Missing is null) _server = await PostgresServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        if (_server is not null) await _server.DisposeAsync();
-    }
 
     [StoreFact]
     public async Task Requests_through_a_gateway_on_postgres_are_audited_there_and_the_cli_reads_them()
     {
-        var database = _server.CreateDatabase("endtoend");
+        var database = shared.Server.CreateDatabase("endtoend");
         var gateway = await PostgresGateway.StartAsync(database);
         try
         {
@@ -64,7 +52,7 @@ public sealed class PostgresGatewayTests : IAsyncLifetime
     [StoreFact]
     public async Task Gateways_starting_at_once_apply_each_migration_once()
     {
-        var location = DatabaseLocation.Postgres(_server.CreateDatabase("racing"));
+        var location = DatabaseLocation.Postgres(shared.Server.CreateDatabase("racing"));
         var opened = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => GatewayDatabase.Open(location))));
         var migrations = GatewayDatabase.Migrations(DatabaseKind.Postgres);
         Assert.Equal(GatewayDatabase.Migrations(DatabaseKind.Sqlite).Select(m => m.Version), migrations.Select(m => m.Version));
@@ -76,7 +64,7 @@ public sealed class PostgresGatewayTests : IAsyncLifetime
     [StoreFact]
     public async Task Token_usage_deltas_from_two_gateways_add_up_in_postgres()
     {
-        var location = DatabaseLocation.Postgres(_server.CreateDatabase("usage"));
+        var location = DatabaseLocation.Postgres(shared.Server.CreateDatabase("usage"));
         using var first = GatewayDatabase.Open(location);
         using var second = GatewayDatabase.Open(location);
         using var a = new Keys.DailyTokenUsage(first, TimeProvider.System);

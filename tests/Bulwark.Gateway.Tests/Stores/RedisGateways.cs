@@ -36,8 +36,7 @@ public sealed class RedisGateways : IAsyncDisposable
         Directory.CreateDirectory(gateways._directory);
         gateways.Redis = await RedisServer.StartAsync();
         gateways.Upstream = await MockUpstreamServer.StartAsync();
-        var policy = (await File.ReadAllTextAsync(Path.Combine(GatewayFixture.RepositoryRoot, "samples", "gateway", "policy.yaml"))).Replace("timeout: 250ms", "timeout: 10s", StringComparison.Ordinal);
-        await File.WriteAllTextAsync(Path.Combine(gateways._directory, "policy.yaml"), policy);
+        await File.WriteAllTextAsync(Path.Combine(gateways._directory, "policy.yaml"), GatewayFixture.SamplePolicy());
         for (var i = 0; i < instances; i++)
         {
             var logs = new CapturedLogs();
@@ -81,12 +80,7 @@ public sealed class RedisGateways : IAsyncDisposable
         _ => null,
     });
 
-    public HttpClient Client(int instance, string secret)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(_apps[instance].Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        return client;
-    }
+    public HttpClient Client(int instance, string secret) => GatewayFixture.ClientFor(_apps[instance].Urls.First(), secret);
 
     /// <summary>Polls until <paramref name="done"/> holds (the answer after a charge, Redis reconnecting), failing after <paramref name="within"/>.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> attempt, Func<T, bool> done, TimeSpan within)
