@@ -16,7 +16,8 @@ public static class RuleVerifier
     public static IReadOnlyList<RuleTestFailure> Verify(IEnumerable<Rule> rules, bool requireExamples = true, NerModel? ner = null)
     {
         // Model rules have no samples to run: the model scanners' tests exercise them (tests/Bulwark.Tests/Models).
-        var all = rules.Where(r => !r.IsModelRule).ToList();
+        // Infrastructure rules' samples are files, run by Bulwark.Infra.InfraRuleVerifier.
+        var all = rules.Where(r => r.RunsOnText).ToList();
         var failures = RuleSelfTester.Verify(all.Where(r => r.IsPatternRule), requireExamples).ToList();
         foreach (var rule in all.Where(r => !r.IsPatternRule))
         {

@@ -26,8 +26,8 @@ public sealed class TextDetector
     /// configured, and then such a rule is an input error. Owned by the caller.</param>
     public TextDetector(IReadOnlyList<Rule> rules, ScanLimits limits, TimeProvider time, NerModel? ner = null)
     {
-        // Model rules are reported by the model scanners; they have no text to match.
-        rules = rules.Where(r => !r.IsModelRule).ToList();
+        // Model and infrastructure rules are reported by their own scanners; they have no text to match.
+        rules = rules.Where(r => r.RunsOnText).ToList();
         Rules = rules;
         _limits = limits;
         _recognisers = Recognisers.Create(rules.Where(r => !r.IsPatternRule).ToList(), limits, ner);

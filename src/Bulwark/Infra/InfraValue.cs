@@ -4,7 +4,14 @@ namespace Bulwark.Infra;
 /// A value read from an infrastructure file (YAML, HCL, JSON, Dockerfile, .env), with the 1-based line and column
 /// where it starts: every parser produces this one tree, so checks and their findings never depend on the format.
 /// </summary>
-public abstract record InfraValue(int Line, int Column);
+public abstract record InfraValue(int Line, int Column)
+{
+    /// <summary>
+    /// The file the value was read from, where it differs from its resource's: a workload's exposure is written in
+    /// a Service of another file, and a finding about it must point there. Null means the resource's own file.
+    /// </summary>
+    public string? File { get; init; }
+}
 
 public enum ScalarKind
 {

@@ -47,6 +47,22 @@ public sealed record Rule
     /// <summary>Whether this rule belongs to the model scanners (<see cref="ModelFamily"/>): text detectors skip it.</summary>
     public bool IsModelRule => Family == ModelFamily;
 
+    /// <summary>The family of the infrastructure pillar's rules: run on parsed IaC files, never on text.</summary>
+    public const string InfraFamily = "infra";
+
+    /// <summary>Whether this rule belongs to the infrastructure checks (<see cref="InfraFamily"/>).</summary>
+    public bool IsInfraRule => Family == InfraFamily;
+
+    /// <summary>Whether the text detectors run this rule: every family but the model and infrastructure ones.</summary>
+    public bool RunsOnText => !IsModelRule && !IsInfraRule;
+
+    /// <summary>
+    /// An infrastructure rule's check as written under <c>check:</c> (resource types, <c>when</c>, <c>fail</c>),
+    /// compiled by <c>Bulwark.Infra.Checks.InfraCheckCompiler</c>; null for other rules. Nested values are
+    /// dictionaries, lists and strings as the YAML reader gives them.
+    /// </summary>
+    public IReadOnlyDictionary<string, object>? Check { get; init; }
+
     /// <summary>Named group holding the sensitive value; the whole match when the pattern has no such group.</summary>
     public string SecretGroup { get; init; } = "secret";
 

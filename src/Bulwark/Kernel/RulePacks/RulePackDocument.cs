@@ -38,6 +38,7 @@ internal sealed class RuleDocument
     public List<string>? References { get; set; }
     public string? Remediation { get; set; }
     public TestsDocument? Tests { get; set; }
+    public Dictionary<string, object>? Check { get; set; }
 }
 
 internal sealed class ContextDocument

@@ -82,6 +82,7 @@ public static partial class RulePackLoader
         if (!PillarNames.TryFromRuleId(id, out var pillar)) throw new BulwarkInputException($"{where}: id names no pillar");
         if (string.IsNullOrWhiteSpace(d.Name)) throw new BulwarkInputException($"{where}: missing 'name'");
         var detector = string.IsNullOrWhiteSpace(d.Detector) ? null : d.Detector.Trim();
+        if (d.Check is not null && d.Family?.Trim() != Rule.InfraFamily) throw new BulwarkInputException($"{where}: only 'family: {Rule.InfraFamily}' rules take a 'check'");
         if (detector is null && string.IsNullOrWhiteSpace(d.Pattern)) throw new BulwarkInputException($"{where}: missing 'pattern' (or a 'detector')");
         if (!SeverityParsing.TryParse(d.Severity, out Severity severity))
             throw new BulwarkInputException($"{where}: 'severity' must be one of info, low, medium, high, critical (got '{d.Severity}')");
@@ -127,6 +128,7 @@ public static partial class RulePackLoader
             Remediation = (d.Remediation ?? "").Trim(),
             MustMatch = d.Tests?.MustMatch ?? [],
             MustNotMatch = d.Tests?.MustNotMatch ?? [],
+            Check = d.Check,
             Source = source,
         };
     }

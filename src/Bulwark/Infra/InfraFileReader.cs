@@ -1,0 +1,48 @@
+using Bulwark.Infra.Parsing;
+
+namespace Bulwark.Infra;
+
+/// <summary>
+/// Which infrastructure format a file is, by name and then by content, and its parse. YAML is Kubernetes when a
+/// document has <c>apiVersion</c> and <c>kind</c>, compose when it has <c>services</c> of images or builds; other
+/// YAML (CI configs, rule packs) is not infrastructure and yields null.
+/// </summary>
+public static class InfraFileReader
+{
+    /// <summary>Whether the name alone says the file may be infrastructure, so the scanner reads it a second time only then.</summary>
+    public static bool MayRead(string relativePath)
+    {
+        var name = Path.GetFileName(relativePath);
+        var extension = Path.GetExtension(name).ToLowerInvariant();
+        return extension is ".yaml" or ".yml";
+    }
+
+    /// <param name="path">The path findings name.</param>
+    /// <param name="relativePath">The path under the scanned root, whose file name decides the format.</param>
+    public static InfraFile? Read(string path, string relativePath, string text, InfraParseLimits? limits = null)
+    {
+        limits ??= InfraParseLimits.Default;
+        var extension = Path.GetExtension(relativePath).ToLowerInvariant();
+        return extension switch
+        {
+            ".yaml" or ".yml" => ReadYaml(path, relativePath, text, limits),
+            _ => null,
+        };
+    }
+
+    private static InfraFile? ReadYaml(string path, string relativePath, string text, InfraParseLimits limits)
+    {
+        var errors = new List<InfraParseError>();
+        var documents = YamlTree.Parse(text, limits, errors);
+        if (documents.Count > 0 && ComposeFile.IsCompose(relativePath, documents[0]))
+            return new InfraFile(path, InfraFormat.Compose, ComposeFile.Resources(path, (InfraMap)documents[0]).ToList(), errors);
+        if (documents.Any(KubernetesManifest.IsObject) || (errors.Count > 0 && LooksLikeKubernetes(text, relativePath)))
+            return new InfraFile(path, InfraFormat.Kubernetes, KubernetesManifest.Resources(path, documents).ToList(), errors);
+        return null;
+    }
+
+    /// <summary>A YAML file that does not parse is still reported when it was meant to be a manifest or a compose file.</summary>
+    private static bool LooksLikeKubernetes(string text, string relativePath) =>
+        text.Contains("apiVersion:", StringComparison.Ordinal) || Path.GetFileName(relativePath).StartsWith("docker-compose", StringComparison.OrdinalIgnoreCase)
+        || Path.GetFileName(relativePath).StartsWith("compose.", StringComparison.OrdinalIgnoreCase);
+}
