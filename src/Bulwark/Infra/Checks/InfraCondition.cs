@@ -114,7 +114,7 @@ internal sealed class ValueCondition(InfraPath path, ValueTest test) : InfraCond
     {
         if (test is ExistsTest exists)
         {
-            var first = path.Resolve(value).FirstOrDefault(v => v is not InfraScalar { Kind: ScalarKind.Null });
+            var first = path.Values(value).FirstOrDefault(v => v is not InfraScalar { Kind: ScalarKind.Null });
             return exists.Wanted == first is not null ? Outcome.True(first) : Outcome.False;
         }
         // Tests judge literals: an expression (a reference, ${VAR}, valueFrom) has no value until deployment.

@@ -24,8 +24,10 @@ internal sealed class InfraPath
         return current;
     }
 
-    /// <summary>The scalars at the path, with lists at its end crossed too.</summary>
-    public IEnumerable<InfraScalar> Scalars(InfraValue root) => Resolve(root).SelectMany(Flatten).OfType<InfraScalar>();
+    /// <summary>The values at the path with lists at its end crossed too: an empty list holds nothing.</summary>
+    public IEnumerable<InfraValue> Values(InfraValue root) => Resolve(root).SelectMany(Flatten);
+
+    public IEnumerable<InfraScalar> Scalars(InfraValue root) => Values(root).OfType<InfraScalar>();
 
     private static IEnumerable<InfraValue> Step(InfraValue value, string step) => value switch
     {
