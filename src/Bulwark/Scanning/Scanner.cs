@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Bulwark.Data;
 using Bulwark.Data.Documents;
+using Bulwark.Infra;
 using Bulwark.Kernel;
 using Bulwark.Kernel.RulePacks;
 using Bulwark.Usage;
@@ -18,6 +19,7 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
     private readonly TextDetector _detector = new(ScannedRules(catalog), options.Limits, options.Time, options.Ner);
     private readonly Lazy<PromptDocumentScanner> _promptDocuments = new(() => new PromptDocumentScanner(catalog.Rules, options.Limits, options.Time));
     private readonly ModelFileCheck _models = new(catalog);
+    private readonly InfraAnalyzer _infra = new(catalog.Rules);
 
     public static IReadOnlyList<Rule> ScannedRules(RuleCatalog catalog) =>
         catalog.Rules.Where(r => r.Family != PromptAttackClassifier.Family).ToList();
@@ -32,6 +34,7 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
         var targets = options.Roots.SelectMany(root => walker.Walk(root, notes)).ToList();
 
         var findings = new ConcurrentBag<Finding>();
+        var infraFiles = new ConcurrentBag<InfraFile>();
         var fileNotes = new ConcurrentBag<ScanNote>();
         var scannedPaths = new ConcurrentBag<string>();
         int filesDone = 0, scanned = 0;
@@ -43,7 +46,7 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
             new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveThreads, CancellationToken = cancellationToken },
             target =>
             {
-                if (ScanFile(target, findings, fileNotes, cancellationToken))
+                if (ScanFile(target, findings, infraFiles, fileNotes, cancellationToken))
                 {
                     scannedPaths.Add(target.DisplayPath);
                     Interlocked.Increment(ref scanned);
@@ -56,6 +59,8 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
 
         notes.AddRange(fileNotes);
         var all = findings.ToList();
+        // Infrastructure checks join files (a Deployment and the Service that exposes it), so they run once all are read.
+        all.AddRange(_infra.Analyze(infraFiles.OrderBy(f => f.Path, StringComparer.Ordinal).ToList(), cancellationToken));
         var kept = options.Baseline is { } baseline ? all.Where(f => !baseline.Suppresses(f)).ToList() : all;
         return new ScanResult
         {
@@ -72,7 +77,7 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
     }
 
     /// <returns>Whether the file was scanned (not skipped).</returns>
-    private bool ScanFile(ScanTarget target, ConcurrentBag<Finding> findings, ConcurrentBag<ScanNote> notes, CancellationToken cancellationToken)
+    private bool ScanFile(ScanTarget target, ConcurrentBag<Finding> findings, ConcurrentBag<InfraFile> infraFiles, ConcurrentBag<ScanNote> notes, CancellationToken cancellationToken)
     {
         if (target.Length > options.Limits.MaxFileBytes)
         {
@@ -95,6 +100,8 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
                 return isModel;
             }
             foreach (var finding in fileFindings) findings.Add(finding);
+            if (_infra.HasRules && InfraFileReader.MayRead(target.RelativePath) && InfraFileReader.Read(target.DisplayPath, target.RelativePath, File.ReadAllText(target.FullPath)) is { } infraFile)
+                infraFiles.Add(infraFile);
             if (PromptDocumentScanner.IsPromptDocument(target.RelativePath) && !outcome.TimedOut)
             {
                 stream.Position = 0;
