@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bulwark.Data;
+using Bulwark.Infra;
 using Bulwark.Kernel;
 using Bulwark.Reporting;
 using Bulwark.Text;
@@ -57,7 +58,7 @@ internal static class RulesCommand
             // A pattern that does not compile, or an unknown detector, is an input error (exit 2), not a failed test.
             using var ner = CommonOptions.LoadNerModel(parse);
             _ = new TextDetector(catalog.Rules, ScanLimits.Default, TimeProvider.System, ner);
-            var failures = RuleVerifier.Verify(catalog.Rules, ner: ner);
+            var failures = RuleVerifier.Verify(catalog.Rules, ner: ner).Concat(InfraRuleVerifier.Verify(catalog.Rules)).ToList();
             foreach (var failure in failures)
             {
                 console.MarkupLine($"[red]FAIL[/] {Markup.Escape(failure.RuleId)} ({Markup.Escape(failure.Source)}): {Markup.Escape(failure.Problem)}{(failure.Sample.Length > 0 ? ": " + Markup.Escape(failure.Sample) : "")}");

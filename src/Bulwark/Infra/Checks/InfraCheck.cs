@@ -11,7 +11,7 @@ namespace Bulwark.Infra.Checks;
 internal sealed record InfraCheck(Rule Rule, IReadOnlySet<string> Types, InfraCondition? When, InfraCondition Fail, string? Message);
 
 /// <summary>
-/// Compiles the <c>check:</c> section of an infrastructure rule (the grammar is in docs/writing-infra-checks.md).
+/// Compiles the <c>check:</c> section of an infrastructure rule (the grammar is in docs/infra.md, "Check language").
 /// Every mistake is a <see cref="BulwarkInputException"/> naming the rule, so a broken user pack fails at load.
 /// </summary>
 internal static class InfraCheckCompiler

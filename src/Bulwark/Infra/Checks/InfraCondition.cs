@@ -16,7 +16,7 @@ internal readonly record struct Outcome(bool Holds, InfraValue? At)
 /// <summary>What a condition can see besides its own value: the resource it judges and every resource of the scan.</summary>
 internal sealed record CheckScope(InfraResource Resource, InfraResourceIndex Index);
 
-/// <summary>One node of a check's <c>when</c> or <c>fail</c> condition (docs/writing-infra-checks.md lists them).</summary>
+/// <summary>One node of a check's <c>when</c> or <c>fail</c> condition (docs/infra.md, "Check language", lists them).</summary>
 internal abstract class InfraCondition
 {
     public abstract Outcome Evaluate(InfraValue value, CheckScope scope);
