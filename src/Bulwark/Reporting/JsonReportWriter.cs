@@ -73,7 +73,8 @@ public static class JsonReportWriter
         json.WriteEndObject();
     }
 
-    private static void WriteFinding(Utf8JsonWriter json, Finding finding)
+    /// <summary>One finding in the report's shape, for other JSON reports that carry findings (the infra probe).</summary>
+    public static void WriteFinding(Utf8JsonWriter json, Finding finding)
     {
         json.WriteStartObject();
         json.WriteString("ruleId", finding.RuleId);
