@@ -12,9 +12,8 @@ public static class InfraFileReader
     /// <summary>Whether the name alone says the file may be infrastructure, so the scanner reads it a second time only then.</summary>
     public static bool MayRead(string relativePath)
     {
-        var name = Path.GetFileName(relativePath);
-        var extension = Path.GetExtension(name).ToLowerInvariant();
-        return extension is ".yaml" or ".yml";
+        var extension = Path.GetExtension(relativePath).ToLowerInvariant();
+        return extension is ".yaml" or ".yml" || DockerfileParser.Handles(relativePath) || DotEnvParser.Handles(relativePath);
     }
 
     /// <param name="path">The path findings name.</param>
@@ -22,6 +21,8 @@ public static class InfraFileReader
     public static InfraFile? Read(string path, string relativePath, string text, InfraParseLimits? limits = null)
     {
         limits ??= InfraParseLimits.Default;
+        if (DockerfileParser.Handles(relativePath)) return DockerfileParser.Parse(path, text, limits);
+        if (DotEnvParser.Handles(relativePath)) return DotEnvParser.Parse(path, text, limits);
         var extension = Path.GetExtension(relativePath).ToLowerInvariant();
         return extension switch
         {
