@@ -7,6 +7,8 @@ namespace Bulwark.Reporting;
 /// <summary>Generates docs/rules: one Markdown page per rule id, and an index by family, from the packs.</summary>
 public static class RuleDocsGenerator
 {
+    private static readonly YamlDotNet.Serialization.ISerializer CheckYaml = new YamlDotNet.Serialization.SerializerBuilder().Build();
+
     /// <returns>The number of pages written (rules plus the index).</returns>
     public static int Write(IReadOnlyList<Rule> rules, string directory)
     {
@@ -32,6 +34,11 @@ public static class RuleDocsGenerator
         md.AppendLine().AppendLine("## What it finds").AppendLine().AppendLine(rule.Description).AppendLine();
         md.AppendLine("## How it matches").AppendLine();
         if (rule.IsModelRule) md.AppendLine("Reported by the model scanners (`bulwark model scan`, docs/models.md), not by the text engine.").AppendLine();
+        else if (rule.IsInfraRule)
+        {
+            md.AppendLine("Reported by the infrastructure checks of `bulwark scan` (docs/infra.md), not by the text engine.").AppendLine();
+            if (rule.Check is { } check) md.AppendLine("```yaml").Append(CheckYaml.Serialize(new Dictionary<string, object> { ["check"] = check })).AppendLine("```").AppendLine();
+        }
         else if (rule.Detector is { } detector) md.Append("Detector: `").Append(detector).AppendLine("` (named recogniser of the data pillar).").AppendLine();
         if (rule.MinDigits > 0) md.Append("Runs on tokens of at least ").Append(rule.MinDigits).Append(rule.MaxDigits > 0 ? $" and at most {rule.MaxDigits}" : "").AppendLine(" digits.").AppendLine();
         if (rule.Keywords.Count > 0) md.Append("Keywords (the pattern runs only near one of them): ").AppendLine(string.Join(", ", rule.Keywords.Select(k => $"`{k}`"))).AppendLine();
@@ -39,16 +46,25 @@ public static class RuleDocsGenerator
         if (rule.MinEntropy > 0) md.Append("- The value needs at least ").Append(rule.MinEntropy.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(" bits of entropy per character.");
         if (rule.Validators.Count > 0) md.Append("- Validators: ").AppendLine(string.Join(", ", rule.Validators.Select(v => $"`{v}`")));
         if (rule.ContextWords.Count > 0) md.Append("- One of ").Append(string.Join(", ", rule.ContextWords.Select(w => $"`{w}`"))).Append(" must occur within ").Append(rule.ContextWithin).AppendLine(" characters.");
-        if (!rule.AllowPlaceholders && !rule.IsModelRule) md.AppendLine("- Obvious placeholders (`EXAMPLE`, `xxxx`, `<your-key>`, `${VAR}`, repeated characters) are not reported.");
+        if (!rule.AllowPlaceholders && rule.RunsOnText) md.AppendLine("- Obvious placeholders (`EXAMPLE`, `xxxx`, `<your-key>`, `${VAR}`, repeated characters) are not reported.");
         if (rule.Generic) md.AppendLine("- Generic rule: it gives way to a specific rule that matches the same value.");
         md.AppendLine();
         if (rule.Remediation.Length > 0) md.AppendLine("## What to do").AppendLine().AppendLine(rule.Remediation).AppendLine();
         if (rule.MustMatch.Count + rule.MustNotMatch.Count > 0)
         {
             md.AppendLine("## Examples (the rule's self-tests)").AppendLine();
-            foreach (var sample in rule.MustMatch) md.Append("- matches: `").Append(Inline(sample)).AppendLine("`");
-            foreach (var sample in rule.MustNotMatch) md.Append("- does not match: `").Append(Inline(sample)).AppendLine("`");
-            md.AppendLine();
+            if (rule.IsInfraRule)
+            {
+                // Infrastructure samples are whole files: shown as blocks, not squeezed onto one line.
+                foreach (var sample in rule.MustMatch) md.AppendLine("Reported:").AppendLine().AppendLine("```").Append(sample.TrimEnd()).AppendLine().AppendLine("```").AppendLine();
+                foreach (var sample in rule.MustNotMatch) md.AppendLine("Not reported:").AppendLine().AppendLine("```").Append(sample.TrimEnd()).AppendLine().AppendLine("```").AppendLine();
+            }
+            else
+            {
+                foreach (var sample in rule.MustMatch) md.Append("- matches: `").Append(Inline(sample)).AppendLine("`");
+                foreach (var sample in rule.MustNotMatch) md.Append("- does not match: `").Append(Inline(sample)).AppendLine("`");
+                md.AppendLine();
+            }
         }
         if (rule.References.Count > 0)
         {
