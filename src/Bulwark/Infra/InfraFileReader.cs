@@ -13,7 +13,7 @@ public static class InfraFileReader
     public static bool MayRead(string relativePath)
     {
         var extension = Path.GetExtension(relativePath).ToLowerInvariant();
-        return extension is ".yaml" or ".yml" || DockerfileParser.Handles(relativePath) || DotEnvParser.Handles(relativePath);
+        return extension is ".yaml" or ".yml" or ".json" or ".tf" || DockerfileParser.Handles(relativePath) || DotEnvParser.Handles(relativePath);
     }
 
     /// <param name="path">The path findings name.</param>
@@ -27,6 +27,8 @@ public static class InfraFileReader
         return extension switch
         {
             ".yaml" or ".yml" => ReadYaml(path, relativePath, text, limits),
+            ".tf" => HclParser.Parse(path, text, limits),
+            ".json" => ReadJson(path, text, limits),
             _ => null,
         };
     }
@@ -40,6 +42,20 @@ public static class InfraFileReader
         if (documents.Any(KubernetesManifest.IsObject) || (errors.Count > 0 && LooksLikeKubernetes(text, relativePath)))
             return new InfraFile(path, InfraFormat.Kubernetes, KubernetesManifest.Resources(path, documents).ToList(), errors);
         return null;
+    }
+
+    /// <summary>A Terraform plan, or a Kubernetes manifest written in JSON; other JSON (data, package.json) is not infrastructure.</summary>
+    private static InfraFile? ReadJson(string path, string text, InfraParseLimits limits)
+    {
+        if (TerraformPlanReader.LooksLikePlan(text)) return TerraformPlanReader.Parse(path, text, limits);
+        // Only JSON that opens like a manifest is parsed: data files can be large and are the data pillar's.
+        var head = text.AsSpan(0, Math.Min(text.Length, 4096));
+        if (!head.Contains("\"apiVersion\"", StringComparison.Ordinal) || !head.Contains("\"kind\"", StringComparison.Ordinal)) return null;
+        var errors = new List<InfraParseError>();
+        var root = JsonTree.Parse(text, limits, errors);
+        return root is not null && KubernetesManifest.IsObject(root)
+            ? new InfraFile(path, InfraFormat.Kubernetes, KubernetesManifest.Resources(path, [root]).ToList(), errors)
+            : null;
     }
 
     /// <summary>A YAML file that does not parse is still reported when it was meant to be a manifest or a compose file.</summary>

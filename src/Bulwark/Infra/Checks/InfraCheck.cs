@@ -49,13 +49,14 @@ internal static class InfraCheckCompiler
                 map.TryGetValue("where", out var filter) ? Condition(filter, where + ".where") : null);
         }
         if (map.GetValueOrDefault("path") is not string path || path.Length == 0) throw new BulwarkInputException($"{where}: a condition is all, any, not, related, or a 'path' with a test");
-        if (map.TryGetValue("some", out var some))
+        foreach (var (key, entries) in new[] { ("some", false), ("some-entry", true) })
         {
-            Unknown(map.Keys, ["path", "some"], where);
-            return new SomeCondition(new InfraPath(path), Condition(some, where + ".some"));
+            if (!map.TryGetValue(key, out var some)) continue;
+            Unknown(map.Keys, ["path", key], where);
+            return new SomeCondition(new InfraPath(path), Condition(some, $"{where}.{key}"), entries);
         }
         var tests = map.Keys.Where(k => k != "path").ToList();
-        if (tests.Count != 1) throw new BulwarkInputException($"{where}: path '{path}' needs exactly one of exists, equals, in, matches, version-below, some");
+        if (tests.Count != 1) throw new BulwarkInputException($"{where}: path '{path}' needs exactly one of exists, equals, in, matches, version-below, some, some-entry");
         var operand = map[tests[0]];
         ValueTest test = tests[0] switch
         {
@@ -64,7 +65,7 @@ internal static class InfraCheckCompiler
             "in" => new EqualsTest(Strings(operand, where + ".in")),
             "matches" => new MatchesTest(Regex(Scalar(operand, where), where)),
             "version-below" => new VersionBelowTest(VersionBelowTest.Parse(Scalar(operand, where)) ?? throw new BulwarkInputException($"{where}: version-below needs a version such as 1.17.8")),
-            var other => throw new BulwarkInputException($"{where}: unknown test '{other}' (exists, equals, in, matches, version-below, some)"),
+            var other => throw new BulwarkInputException($"{where}: unknown test '{other}' (exists, equals, in, matches, version-below, some, some-entry)"),
         };
         return new ValueCondition(new InfraPath(path), test);
     }

@@ -56,32 +56,27 @@ internal sealed class NotCondition(InfraCondition inner) : InfraCondition
 }
 
 /// <summary>
-/// <c>some:</c> — the inner condition holds for one item of the list at the path, judged on that item alone; over
-/// a map, one entry, seen as <c>{key, value}</c>. So "one container is privileged and runs as root" is not met by
-/// two different containers.
+/// <c>some:</c> — the inner condition holds for one item at the path, judged on that item alone: each element of a
+/// list, each map (repeated HCL blocks are several maps). <c>some-entry:</c> — the same over the entries of a map,
+/// each seen as <c>{key, value}</c> (environment variables). So "one container is privileged and runs as root" is not
+/// met by two different containers.
 /// </summary>
-internal sealed class SomeCondition(InfraPath path, InfraCondition inner) : InfraCondition
+internal sealed class SomeCondition(InfraPath path, InfraCondition inner, bool entries) : InfraCondition
 {
     public override Outcome Evaluate(InfraValue value, CheckScope scope)
     {
-        foreach (var found in path.Resolve(value))
+        var items = entries ? path.Values(value).OfType<InfraMap>().SelectMany(EntryItems) : path.Values(value);
+        foreach (var item in items)
         {
-            IEnumerable<InfraValue> items = found switch
-            {
-                InfraList list => list.Items,
-                InfraMap map => map.Entries.Select(e => new InfraMap(
-                    [new InfraEntry("key", new InfraScalar(e.Key, ScalarKind.Text, e.Line, e.Column) { File = e.Value.File }, e.Line, e.Column), new InfraEntry("value", e.Value, e.Value.Line, e.Value.Column)],
-                    e.Line, e.Column) { File = e.Value.File }),
-                _ => [],
-            };
-            foreach (var item in items)
-            {
-                var outcome = inner.Evaluate(item, scope);
-                if (outcome.Holds) return Outcome.True(outcome.At ?? item);
-            }
+            var outcome = inner.Evaluate(item, scope);
+            if (outcome.Holds) return Outcome.True(outcome.At ?? item);
         }
         return Outcome.False;
     }
+
+    private static IEnumerable<InfraMap> EntryItems(InfraMap map) => map.Entries.Select(e => new InfraMap(
+        [new InfraEntry("key", new InfraScalar(e.Key, ScalarKind.Text, e.Line, e.Column) { File = e.Value.File }, e.Line, e.Column), new InfraEntry("value", e.Value, e.Value.Line, e.Value.Column)],
+        e.Line, e.Column) { File = e.Value.File });
 }
 
 /// <summary>
