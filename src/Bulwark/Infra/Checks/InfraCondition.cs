@@ -20,6 +20,9 @@ internal sealed record CheckScope(InfraResource Resource, InfraResourceIndex Ind
 internal abstract class InfraCondition
 {
     public abstract Outcome Evaluate(InfraValue value, CheckScope scope);
+
+    /// <summary>The value a test looks at, for a finding about its negation (<c>not: {path: x, equals: false}</c> points at x's line).</summary>
+    public virtual InfraValue? Subject(InfraValue value) => null;
 }
 
 internal sealed class AllCondition(IReadOnlyList<InfraCondition> parts) : InfraCondition
@@ -52,7 +55,7 @@ internal sealed class AnyCondition(IReadOnlyList<InfraCondition> parts) : InfraC
 
 internal sealed class NotCondition(InfraCondition inner) : InfraCondition
 {
-    public override Outcome Evaluate(InfraValue value, CheckScope scope) => inner.Evaluate(value, scope).Holds ? Outcome.False : Outcome.True(null);
+    public override Outcome Evaluate(InfraValue value, CheckScope scope) => inner.Evaluate(value, scope).Holds ? Outcome.False : Outcome.True(inner.Subject(value));
 }
 
 /// <summary>
@@ -93,7 +96,8 @@ internal sealed class RelatedCondition(IReadOnlyList<string> types, InfraPath? v
         {
             if (via is not null && !via.Scalars(related.Body).Any(s => RefersTo(s.Text, names))) continue;
             var outcome = where?.Evaluate(related.Body, scope with { Resource = related }) ?? Outcome.True(null);
-            if (outcome.Holds) return Outcome.True(null);
+            // The finding points at what the related resource says, in its own file.
+            if (outcome.Holds) return Outcome.True((outcome.At ?? related.Body) with { File = outcome.At?.File ?? related.Path });
         }
         return Outcome.False;
     }
@@ -116,6 +120,8 @@ internal sealed class ValueCondition(InfraPath path, ValueTest test) : InfraCond
         var match = path.Scalars(value).FirstOrDefault(s => s.Kind != ScalarKind.Expression && test.Accepts(s));
         return match is null ? Outcome.False : Outcome.True(match);
     }
+
+    public override InfraValue? Subject(InfraValue value) => path.Values(value).FirstOrDefault();
 }
 
 internal abstract class ValueTest
