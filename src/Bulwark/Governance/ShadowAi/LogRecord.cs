@@ -9,22 +9,22 @@ public ref struct LogRecord
 {
     /// <summary>The domain asked for: a DNS query, an HTTP Host, a TLS SNI, the host of a proxied URL; as written
     /// (any case, possibly a trailing dot, punycode or UTF-8). Never a bare IP address when a name is known.</summary>
-    public ReadOnlySpan<byte> Host;
+    public ReadOnlySpan<byte> Host { get; set; }
 
     /// <summary>The authenticated user (proxy login, mapped identity), if the log has one.</summary>
-    public ReadOnlySpan<byte> User;
+    public ReadOnlySpan<byte> User { get; set; }
 
     /// <summary>The client's address or host name.</summary>
-    public ReadOnlySpan<byte> Client;
+    public ReadOnlySpan<byte> Client { get; set; }
 
     /// <summary>When, in Unix milliseconds; 0 when unknown.</summary>
-    public long TimestampMs;
+    public long TimestampMs { get; set; }
 
     /// <summary>Bytes the client sent (an upload: the data-exfiltration indicator); -1 when unknown.</summary>
-    public long BytesOut;
+    public long BytesOut { get; set; }
 
     /// <summary>Bytes the client received; -1 when unknown.</summary>
-    public long BytesIn;
+    public long BytesIn { get; set; }
 
     /// <summary>Clears every field before the next line.</summary>
     public void Reset()
