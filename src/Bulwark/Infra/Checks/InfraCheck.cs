@@ -26,12 +26,14 @@ internal static class InfraCheckCompiler
         var types = Strings(check.GetValueOrDefault("resources"), $"{where}.resources");
         if (types.Count == 0) throw new BulwarkInputException($"{where}: 'resources' names no resource type");
         if (!check.TryGetValue("fail", out var fail)) throw new BulwarkInputException($"{where}: missing 'fail'");
+        var message = check.GetValueOrDefault("message");
+        if (message is not null and not string) throw new BulwarkInputException($"{where}: 'message' is text");
         return new InfraCheck(
             rule,
             types.ToHashSet(StringComparer.Ordinal),
             check.TryGetValue("when", out var when) ? Condition(when, $"{where}.when") : null,
             Condition(fail, $"{where}.fail"),
-            check.GetValueOrDefault("message") as string);
+            (string?)message);
     }
 
     private static InfraCondition Condition(object? node, string where)
@@ -43,9 +45,11 @@ internal static class InfraCheckCompiler
         if (map.TryGetValue("related", out var related))
         {
             Unknown(map.Keys, ["related", "via", "where"], where);
+            var via = map.GetValueOrDefault("via");
+            if (via is not null and not string) throw new BulwarkInputException($"{where}: 'via' takes one path");
             return new RelatedCondition(
                 Strings(related, where + ".related"),
-                map.GetValueOrDefault("via") is string via ? new InfraPath(via) : null,
+                via is string viaPath ? new InfraPath(viaPath) : null,
                 map.TryGetValue("where", out var filter) ? Condition(filter, where + ".where") : null);
         }
         if (map.GetValueOrDefault("path") is not string path || path.Length == 0) throw new BulwarkInputException($"{where}: a condition is all, any, not, related, or a 'path' with a test");
@@ -82,8 +86,9 @@ internal static class InfraCheckCompiler
         {
             return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeout);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
+            // NotSupportedException: a construct the non-backtracking engine has no way to run (backreferences, lookarounds).
             throw new BulwarkInputException($"{where}: invalid pattern '{pattern}': {e.Message}", e);
         }
     }

@@ -92,9 +92,10 @@ internal sealed class RelatedCondition(IReadOnlyList<string> types, InfraPath? v
     public override Outcome Evaluate(InfraValue value, CheckScope scope)
     {
         var names = via is null ? [] : InfraResourceIndex.NamesOf(scope.Resource);
+        var address = scope.Resource.Address;
         foreach (var related in types.SelectMany(scope.Index.OfType))
         {
-            if (via is not null && !via.Scalars(related.Body).Any(s => RefersTo(s.Text, names))) continue;
+            if (via is not null && !via.Scalars(related.Body).Any(s => RefersTo(s.Text, address, names))) continue;
             var outcome = where?.Evaluate(related.Body, scope with { Resource = related }) ?? Outcome.True(null);
             // The finding points at what the related resource says, in its own file.
             if (outcome.Holds) return Outcome.True((outcome.At ?? related.Body) with { File = outcome.At?.File ?? related.Path });
@@ -102,8 +103,14 @@ internal sealed class RelatedCondition(IReadOnlyList<string> types, InfraPath? v
         return Outcome.False;
     }
 
-    private static bool RefersTo(string reference, IReadOnlyList<string> names) =>
-        names.Any(n => reference == n || reference.Contains(n + ".", StringComparison.Ordinal) || reference.Contains(n + "[", StringComparison.Ordinal));
+    /// <summary>
+    /// A reference names the address (<c>aws_s3_bucket.models.id</c>, <c>${aws_s3_bucket.models[0].arn}</c>); a
+    /// literal, as a plan holds it, is the resource's name itself: "models" is no reference to a bucket named
+    /// "models" when it is part of <c>aws_s3_bucket.other_models.id</c> or <c>models.example.com</c>.
+    /// </summary>
+    private static bool RefersTo(string reference, string address, IReadOnlyList<string> names) =>
+        reference.Contains(address + ".", StringComparison.Ordinal) || reference.Contains(address + "[", StringComparison.Ordinal)
+        || names.Contains(reference, StringComparer.Ordinal);
 }
 
 /// <summary>A test on the values at a path: <c>exists</c>, <c>equals</c>, <c>in</c>, <c>matches</c> or <c>version-below</c>.</summary>

@@ -15,28 +15,58 @@ public static class YamlTree
     {
         var documents = new List<InfraValue>();
         var builder = new Builder(limits);
+        var parser = new Parser(new StringReader(text));
         try
         {
-            var parser = new Parser(new StringReader(text));
             parser.Consume<StreamStart>();
             while (parser.TryConsume<DocumentStart>(out _))
             {
-                // An empty document ("---" alone) has no root node; Helm output is full of them.
+                // An empty document ("---" alone, a comment) has no root node or an empty plain scalar; Helm
+                // output is full of them.
                 var root = parser.Accept<DocumentEnd>(out _) ? null : builder.Node(parser, 0);
                 parser.Consume<DocumentEnd>();
-                if (root is not null) documents.Add(root);
+                if (root is not null and not InfraScalar { Kind: ScalarKind.Null }) documents.Add(root);
                 builder.ForgetAnchors();
             }
         }
         catch (YamlException e)
         {
-            errors.Add(new InfraParseError($"invalid YAML: {e.Message}", (int)Math.Max(1, e.Start.Line), (int)Math.Max(1, e.Start.Column)));
+            var (line, column) = InsideText(text, e.Start.Line, e.Start.Column);
+            errors.Add(new InfraParseError($"invalid YAML: {e.Message}", line, column));
         }
         catch (InfraLimitException e)
         {
-            errors.Add(new InfraParseError(e.Message, e.Line, e.Column));
+            var (line, column) = InsideText(text, e.Line, e.Column);
+            errors.Add(new InfraParseError(e.Message, line, column));
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (an unclosed flow collection whose plain
+            // scalar runs on past a line break); the last event it produced is as near as it tells.
+            var end = parser.Current?.End ?? Mark.Empty;
+            var (line, column) = InsideText(text, end.Line, end.Column);
+            errors.Add(new InfraParseError("invalid YAML: the YAML reader stopped on malformed input", line, column));
         }
         return documents;
+    }
+
+    /// <summary>
+    /// A place of the reader as a 1-based line and column inside the text: at the end of a text without a final line
+    /// break, YamlDotNet reports a line past the last one, where a finding would point at nothing.
+    /// </summary>
+    private static (int Line, int Column) InsideText(string text, long line, long column)
+    {
+        int lines = 1, lastStart = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is not ('\n' or '\r' or '\u0085' or '\u2028' or '\u2029')) continue;
+            if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++; // one break, as YAML reads it
+            lines++;
+            lastStart = i + 1;
+        }
+        if (line <= lines) return ((int)Math.Max(1, line), (int)Math.Max(1, column));
+        return (lines, text.Length - lastStart + 1);
     }
 
     private sealed class Builder(InfraParseLimits limits)
@@ -81,7 +111,7 @@ public static class YamlTree
                     anchor = mapping.Anchor.IsEmpty ? null : mapping.Anchor.Value;
                     break;
                 default:
-                    throw new InfraLimitException($"unexpected YAML event {parser.Current?.GetType().Name}", line, column);
+                    throw new InfraLimitException($"invalid YAML: unexpected {parser.Current?.GetType().Name}", line, column);
             }
             if (anchor is not null) _anchors[anchor] = (value, _nodes - before);
             return value;
@@ -89,17 +119,34 @@ public static class YamlTree
 
         private InfraMap Mapping(IParser parser, int depth, int line, int column)
         {
-            var entries = new List<InfraEntry>();
+            var entries = new List<(InfraEntry Entry, bool Merged)>();
             while (!parser.TryConsume<MappingEnd>(out _))
             {
                 var keyStart = parser.Current!.Start;
                 var key = Node(parser, depth + 1);
                 var value = Node(parser, depth + 1);
-                // "<<: *defaults" merges the anchored map's keys (compose files use it for shared settings).
-                if (key is InfraScalar { Text: "<<" } && value is InfraMap merged) entries.AddRange(merged.Entries);
-                else entries.Add(new InfraEntry(KeyText(key), value, (int)keyStart.Line, (int)keyStart.Column));
+                // "<<: *defaults" (or "<<: [*a, *b]") merges the anchored maps' keys (compose files use it for shared settings).
+                var merged = key is InfraScalar { Text: "<<" }
+                    ? value switch
+                    {
+                        InfraMap map => new List<InfraMap> { map },
+                        InfraList list when list.Items.All(i => i is InfraMap) => list.Items.Cast<InfraMap>().ToList(),
+                        _ => null,
+                    }
+                    : null;
+                if (merged is null) entries.Add((new InfraEntry(KeyText(key), value, (int)keyStart.Line, (int)keyStart.Column), false));
+                else foreach (var map in merged) entries.AddRange(map.Entries.Select(e => (e, true)));
             }
-            return new InfraMap(entries, line, column);
+            return new InfraMap(MergedEntries(entries), line, column);
+        }
+
+        /// <summary>The map's own keys win over merged ones wherever they stand, and of merged maps the first to have a key.</summary>
+        private static List<InfraEntry> MergedEntries(List<(InfraEntry Entry, bool Merged)> entries)
+        {
+            if (!entries.Any(e => e.Merged)) return entries.Select(e => e.Entry).ToList();
+            var own = entries.Where(e => !e.Merged).Select(e => e.Entry.Key).ToHashSet(StringComparer.Ordinal);
+            var taken = new HashSet<string>(StringComparer.Ordinal);
+            return entries.Where(e => !e.Merged || (!own.Contains(e.Entry.Key) && taken.Add(e.Entry.Key))).Select(e => e.Entry).ToList();
         }
 
         private void Count(int line, int column, int count)

@@ -89,14 +89,20 @@ public static class AiServiceCatalog
         return reference;
     }
 
-    /// <summary>The tag of an image reference, or "" when it has none (which means <c>latest</c>).</summary>
+    /// <summary>
+    /// The tag of an image reference, or "" when it has none (which means <c>latest</c>). A digest pins the image:
+    /// it is the tag when alone (<c>sha256:…</c>) and follows it otherwise (<c>v1.16.1@sha256:…</c>), so a version
+    /// check still reads the version and a check for "latest" does not take a pinned image for an unpinned one.
+    /// </summary>
     public static string Tag(string image)
     {
         var reference = image.Trim();
         var at = reference.IndexOf('@', StringComparison.Ordinal);
-        if (at >= 0) return reference[(at + 1)..];
+        var digest = at >= 0 ? reference[(at + 1)..] : "";
+        if (at >= 0) reference = reference[..at];
         var colon = reference.LastIndexOf(':');
-        return colon > reference.LastIndexOf('/') ? reference[(colon + 1)..] : "";
+        var tag = colon > reference.LastIndexOf('/') ? reference[(colon + 1)..] : "";
+        return digest.Length == 0 ? tag : tag.Length == 0 ? digest : $"{tag}@{digest}";
     }
 
     private static List<AiService> Load()

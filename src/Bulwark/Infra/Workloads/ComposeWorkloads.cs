@@ -19,7 +19,8 @@ internal static class ComposeWorkloads
             if (body.Get("pid") is InfraScalar { Text: "host" } pid) workload.HostPid = WorkloadResource.Bool(true, pid);
             if (body.Get("ipc") is InfraScalar { Text: "host" } ipc) workload.HostIpc = WorkloadResource.Bool(true, ipc);
             foreach (var volume in Items(body.Get("volumes"))) if (HostPath(volume) is { } path) workload.HostPaths.Add(path);
-            foreach (var device in Items(body.Get("devices")).OfType<InfraScalar>())
+            // A device is a host path (/dev/nvidia0:/dev/nvidia0) or a CDI name (nvidia.com/gpu=all), which is no path.
+            foreach (var device in Items(body.Get("devices")).OfType<InfraScalar>().Where(d => d.Text.StartsWith('/')))
                 workload.HostPaths.Add(device with { Text = device.Text.Split(':')[0] });
             var container = ReadContainer(service.Name, body);
             workload.Containers.Add(container);
@@ -62,28 +63,40 @@ internal static class ComposeWorkloads
         }
         if (body.Get("runtime") is InfraScalar { Text: "nvidia" } runtime) facts.Gpu ??= runtime;
         if (body.Get("gpus") is { } gpus) facts.Gpu ??= gpus;
+        if (Items(body.Get("devices")).OfType<InfraScalar>().FirstOrDefault(d => IsCdiGpu(d.Text)) is { } cdi) facts.Gpu ??= cdi;
         if (facts.Env.FirstOrDefault(e => e.Key == "NVIDIA_VISIBLE_DEVICES") is { Value: InfraScalar { Text: not ("void" or "none" or "") } visible }) facts.Gpu ??= visible;
         return facts;
     }
 
-    /// <summary>Both forms: a map (<c>KEY: value</c>) and a list (<c>- KEY=value</c>); a value taken from the shell is an Expression.</summary>
+    /// <summary>
+    /// Both forms: a map (<c>KEY: value</c>) and a list (<c>- KEY=value</c>); a value taken from the shell is an
+    /// Expression, and so is a key without a value (<c>- KEY</c>, <c>KEY:</c>), which compose takes from the shell.
+    /// </summary>
     private static void ReadEnvironment(InfraValue? environment, ContainerFacts facts)
     {
         if (environment is InfraMap map)
         {
-            foreach (var entry in map.Entries) facts.Env.Add(entry with { Value = Interpolated(entry.Value) });
+            foreach (var entry in map.Entries)
+            {
+                var value = entry.Value is InfraScalar { Kind: ScalarKind.Null } unset ? FromShell(entry.Key, unset) : Interpolated(entry.Value);
+                facts.Env.Add(entry with { Value = value });
+            }
             return;
         }
         foreach (var item in Items(environment).OfType<InfraScalar>())
         {
             var equals = item.Text.IndexOf('=', StringComparison.Ordinal);
-            var key = equals < 0 ? item.Text : item.Text[..equals];
+            var key = (equals < 0 ? item.Text : item.Text[..equals]).Trim();
             InfraValue value = equals < 0
-                ? new InfraScalar("", ScalarKind.Null, item.Line, item.Column)
+                ? FromShell(key, item)
                 : Interpolated(new InfraScalar(item.Text[(equals + 1)..], ScalarKind.Text, item.Line, item.Column + equals + 1));
-            facts.Env.Add(new InfraEntry(key.Trim(), value, item.Line, item.Column));
+            facts.Env.Add(new InfraEntry(key, value, item.Line, item.Column));
         }
     }
+
+    private static InfraScalar FromShell(string key, InfraValue at) => new($"${{{key}}}", ScalarKind.Expression, at.Line, at.Column) { File = at.File };
+
+    private static bool IsCdiGpu(string device) => device.Contains("/gpu=", StringComparison.Ordinal);
 
     /// <summary><c>${VAR}</c> and <c>$VAR</c> come from the shell or .env at deploy time: not a literal in the file.</summary>
     private static InfraValue Interpolated(InfraValue value) =>
@@ -95,6 +108,8 @@ internal static class ComposeWorkloads
         if (volume is InfraMap map)
             return map.Text("type") == "bind" && map.Get("source") is InfraScalar bind ? bind : null;
         if (volume is not InfraScalar scalar) return null;
+        // A path alone ("/data") is an anonymous volume mounted there, not a host path.
+        if (!scalar.Text.Contains(':', StringComparison.Ordinal)) return null;
         var source = scalar.Text.Split(':')[0];
         return source.StartsWith('/') || source.StartsWith('.') || source.StartsWith('~') ? scalar with { Text = source } : null;
     }

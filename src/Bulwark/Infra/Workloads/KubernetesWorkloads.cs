@@ -15,7 +15,10 @@ internal static class KubernetesWorkloads
     {
         var objects = resources.Where(r => r.Type.StartsWith(KubernetesManifest.TypePrefix, StringComparison.Ordinal)).ToList();
         var services = objects.Where(r => r.Type == "k8s:Service").ToList();
-        var routes = objects.Where(r => r.Type is "k8s:Ingress" or "k8s:HTTPRoute" or "k8s:GRPCRoute").ToList();
+        // Each route's backends are read once: its spec may be an alias-expanded tree of up to a million values, and
+        // walking it again for every workload of a namespace made a small file cost minutes.
+        var routes = objects.Where(r => r.Type is "k8s:Ingress" or "k8s:HTTPRoute" or "k8s:GRPCRoute" && !HasEdgeAuthentication(r))
+            .Select(r => new Route(r, KubernetesManifest.Namespace(r), FirstBackends(r))).ToList();
         var policies = objects.Where(r => r.Type == "k8s:NetworkPolicy").ToList();
         foreach (var resource in objects)
         {
@@ -106,7 +109,10 @@ internal static class KubernetesWorkloads
         return facts;
     }
 
-    private static void Expose(WorkloadFacts workload, InfraResource resource, InfraMap spec, InfraMap labels, string ns, List<InfraResource> services, List<InfraResource> routes)
+    /// <summary>An Ingress or route without an authenticating annotation, with the first place of each Service name it sends traffic to.</summary>
+    private sealed record Route(InfraResource Resource, string Namespace, Dictionary<string, (int Order, InfraScalar At)> Backends);
+
+    private static void Expose(WorkloadFacts workload, InfraResource resource, InfraMap spec, InfraMap labels, string ns, List<InfraResource> services, List<Route> routes)
     {
         var selecting = services.Where(s => KubernetesManifest.Namespace(s) == ns && Selects((s.Body.Get("spec") as InfraMap)?.Get("selector") as InfraMap, labels)).ToList();
         foreach (var service in selecting)
@@ -118,9 +124,16 @@ internal static class KubernetesWorkloads
                 workload.Exposure ??= (In(external, service), $"Service {service.Name} with external IPs");
         }
         var names = selecting.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var route in routes.Where(r => KubernetesManifest.Namespace(r) == ns))
+        foreach (var (route, _, backends) in routes.Where(r => r.Namespace == ns))
         {
-            if (Backends(route).FirstOrDefault(b => names.Contains(b.Text)) is not { } backend || HasEdgeAuthentication(route)) continue;
+            // The backend the route names first among the Services that select the pods.
+            InfraScalar? backend = null;
+            var order = int.MaxValue;
+            foreach (var name in names)
+            {
+                if (backends.TryGetValue(name, out var found) && found.Order < order) (order, backend) = (found.Order, found.At);
+            }
+            if (backend is null) continue;
             var kind = route.Type[KubernetesManifest.TypePrefix.Length..];
             workload.Exposure ??= (In(backend, route), $"{kind} {route.Name} to Service {backend.Text}");
             if (route.Type == "k8s:Ingress" && (route.Body.Get("spec") as InfraMap)?.Get("tls") is not InfraList { Items.Count: > 0 })
@@ -132,6 +145,13 @@ internal static class KubernetesWorkloads
         // KubeRay creates the head Service itself, typed by headGroupSpec.serviceType.
         if (((resource.Body.Get("spec") as InfraMap)?.Get("headGroupSpec") as InfraMap)?.Get("serviceType") is InfraScalar { Text: "LoadBalancer" or "NodePort" } rayService)
             workload.Exposure ??= (rayService, $"the head Service of type {rayService.Text}");
+    }
+
+    private static Dictionary<string, (int Order, InfraScalar At)> FirstBackends(InfraResource route)
+    {
+        var first = new Dictionary<string, (int, InfraScalar)>(StringComparer.Ordinal);
+        foreach (var backend in Backends(route)) first.TryAdd(backend.Text, (first.Count, backend));
+        return first;
     }
 
     /// <summary>Service names an Ingress or a Gateway API route sends traffic to, each at its place.</summary>
@@ -163,7 +183,23 @@ internal static class KubernetesWorkloads
         var types = Items(spec.Get("policyTypes")).OfType<InfraScalar>().Select(t => t.Text).ToList();
         // A policy without policyTypes restricts ingress (and egress too when it has egress rules).
         if (types.Count > 0 && !types.Contains("Ingress")) return false;
-        return Selects(selector.Get("matchLabels") as InfraMap ?? InfraMap.Empty(), labels, emptySelectsAll: true);
+        return Selects(selector.Get("matchLabels") as InfraMap ?? InfraMap.Empty(), labels, emptySelectsAll: true)
+            && Items(selector.Get("matchExpressions")).All(e => e is InfraMap expression && Meets(expression, labels));
+    }
+
+    /// <summary>One <c>matchExpressions</c> requirement of a label selector (In, NotIn, Exists, DoesNotExist).</summary>
+    private static bool Meets(InfraMap expression, InfraMap labels)
+    {
+        var label = expression.Text("key") is { } key ? labels.Get(key) as InfraScalar : null;
+        var values = Items(expression.Get("values")).OfType<InfraScalar>().Select(v => v.Text);
+        return expression.Text("operator") switch
+        {
+            "In" => label is not null && values.Contains(label.Text, StringComparer.Ordinal),
+            "NotIn" => label is null || !values.Contains(label.Text, StringComparer.Ordinal),
+            "Exists" => label is not null,
+            "DoesNotExist" => label is null,
+            _ => false, // an operator Kubernetes rejects selects nothing
+        };
     }
 
     private static bool Selects(InfraMap? selector, InfraMap labels, bool emptySelectsAll = false)
