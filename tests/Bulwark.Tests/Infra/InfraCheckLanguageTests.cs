@@ -54,8 +54,8 @@ public class InfraCheckLanguageTests
     [InlineData("resources: []\nfail: {path: exposed, equals: true}", "check: 'resources' names no resource type")]
     [InlineData("resources: [workload, {a: b}]\nfail: {path: exposed, equals: true}", "check.resources: expected text items")]
     [InlineData("resources: [workload]\nwhen: {path: exposed, equals: true}", "check: missing 'fail'")]
-    [InlineData("resources: [workload]\nfail: {path: exposed, contains: true}", "check.fail: unknown test 'contains' (exists, equals, in, matches, version-below, some)")]
-    [InlineData("resources: [workload]\nfail: {path: exposed, equals: true, exists: true}", "check.fail: path 'exposed' needs exactly one of exists, equals, in, matches, version-below, some")]
+    [InlineData("resources: [workload]\nfail: {path: exposed, contains: true}", "check.fail: unknown test 'contains' (exists, equals, in, matches, version-below, some, some-entry)")]
+    [InlineData("resources: [workload]\nfail: {path: exposed, equals: true, exists: true}", "check.fail: path 'exposed' needs exactly one of exists, equals, in, matches, version-below, some, some-entry")]
     [InlineData("resources: [workload]\nfail: {path: exposed}", "check.fail: path 'exposed' needs exactly one of")]
     [InlineData("resources: [workload]\nfail: {equals: true}", "check.fail: a condition is all, any, not, related, or a 'path' with a test")]
     [InlineData("resources: [workload]\nfail: {path: '', equals: true}", "check.fail: a condition is all, any, not, related, or a 'path' with a test")]
@@ -192,18 +192,20 @@ public class InfraCheckLanguageTests
         Assert.Empty(Fail("{path: spec.items, some: {all: [{path: privileged, equals: true}, {path: root, equals: true}]}}"));
         Assert.Equal([(15, 19)], Fail("{path: spec.items, some: {all: [{path: privileged, equals: true}, {path: root, equals: false}]}}"));
         Assert.Equal([(17, 13)], Fail("{path: spec.items, some: {path: name, equals: b}}"));
-        // Nothing inside says where: the item itself.
-        Assert.Equal([(17, 7)], Fail("{path: spec.items, some: {not: {path: privileged, equals: true}}}"));
+        // A negated test points at the value it read (item b's privileged: false).
+        Assert.Equal([(18, 19)], Fail("{path: spec.items, some: {not: {path: privileged, equals: true}}}"));
         Assert.Empty(Fail("{path: spec.plain, some: {path: name, exists: true}}")); // a scalar has no items
     }
 
     [Fact]
-    public void Some_over_a_map_sees_each_entry_as_key_and_value()
+    public void Some_entry_sees_each_entry_of_a_map_as_key_and_value()
     {
-        Assert.Equal([(22, 5)], Fail("{path: spec.labels, some: {all: [{path: key, equals: owner}, {path: value, equals: alice}]}}"));
-        Assert.Equal([(22, 12)], Fail("{path: spec.labels, some: {path: value, equals: alice}}"));
-        Assert.Empty(Fail("{path: spec.labels, some: {all: [{path: key, equals: team}, {path: value, equals: alice}]}}"));
-        Assert.Equal([(21, 5)], Fail("{path: spec.labels, some: {not: {path: key, equals: owner}}}")); // the entry
+        Assert.Equal([(22, 5)], Fail("{path: spec.labels, some-entry: {all: [{path: key, equals: owner}, {path: value, equals: alice}]}}"));
+        Assert.Equal([(22, 12)], Fail("{path: spec.labels, some-entry: {path: value, equals: alice}}"));
+        Assert.Empty(Fail("{path: spec.labels, some-entry: {all: [{path: key, equals: team}, {path: value, equals: alice}]}}"));
+        Assert.Equal([(21, 5)], Fail("{path: spec.labels, some-entry: {not: {path: key, equals: owner}}}")); // the entry's key
+        // Plain some treats the map as one item, as it does each of repeated HCL blocks.
+        Assert.Empty(Fail("{path: spec.labels, some: {path: key, exists: true}}"));
     }
 
     [Fact]
@@ -342,10 +344,10 @@ public class InfraCheckLanguageTests
     }
 
     [Fact]
-    public void Related_holding_points_at_the_resource()
+    public void Related_holding_points_at_the_related_resource()
     {
         var rule = CheckRule("resources: [aws_s3_bucket]\nfail: {related: [aws_s3_bucket_versioning], via: bucket}");
         var finding = Assert.Single(Run(rule, Tf(Bucket, Versioning(Ref("aws_s3_bucket.models.id", 11)))));
-        Assert.Equal((1, 1), (finding.Location.Line, finding.Location.Column));
+        Assert.Equal((10, 1), (finding.Location.Line, finding.Location.Column));
     }
 }

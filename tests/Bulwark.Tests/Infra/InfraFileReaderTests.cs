@@ -70,11 +70,21 @@ public class InfraFileReaderTests
     [Theory]
     [InlineData("README.md")]
     [InlineData("main.py")]
-    [InlineData("deploy.json")]
     public void Other_extensions_are_not_read(string path)
     {
         Assert.False(InfraFileReader.MayRead(path));
         Assert.Null(Read(path, Manifest));
+    }
+
+    [Fact]
+    public void Json_is_read_only_when_it_is_a_manifest_or_a_plan()
+    {
+        var manifest = Read("deploy.json", "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": \"api\"}, \"spec\": {\"type\": \"LoadBalancer\"}}");
+        Assert.NotNull(manifest);
+        Assert.Equal(InfraFormat.Kubernetes, manifest.Format);
+        Assert.Equal("Service/api", Assert.Single(manifest.Resources).Address);
+        Assert.Null(Read("package.json", "{\"name\": \"web\", \"version\": \"1.0.0\"}"));
+        Assert.Equal(InfraFormat.TerraformPlan, Read("tfplan.json", "{\"format_version\": \"1.2\", \"planned_values\": {\"root_module\": {}}}")!.Format);
     }
 
     [Theory]
