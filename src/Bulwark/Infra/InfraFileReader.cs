@@ -39,8 +39,10 @@ public static class InfraFileReader
         var documents = YamlTree.Parse(text, limits, errors);
         if (documents.Count > 0 && ComposeFile.IsCompose(relativePath, documents[0]))
             return new InfraFile(path, InfraFormat.Compose, ComposeFile.Resources(path, (InfraMap)documents[0]).ToList(), errors);
-        if (documents.Any(KubernetesManifest.IsObject) || (errors.Count > 0 && LooksLikeKubernetes(text, relativePath)))
+        if (documents.Any(KubernetesManifest.IsObject) || (errors.Count > 0 && text.Contains("apiVersion:", StringComparison.Ordinal)))
             return new InfraFile(path, InfraFormat.Kubernetes, KubernetesManifest.Resources(path, documents).ToList(), errors);
+        // A compose file that does not parse is still reported, as what it was meant to be.
+        if (errors.Count > 0 && ComposeFile.IsComposeName(relativePath)) return new InfraFile(path, InfraFormat.Compose, [], errors);
         return null;
     }
 
@@ -57,9 +59,4 @@ public static class InfraFileReader
             ? new InfraFile(path, InfraFormat.Kubernetes, KubernetesManifest.Resources(path, [root]).ToList(), errors)
             : null;
     }
-
-    /// <summary>A YAML file that does not parse is still reported when it was meant to be a manifest or a compose file.</summary>
-    private static bool LooksLikeKubernetes(string text, string relativePath) =>
-        text.Contains("apiVersion:", StringComparison.Ordinal) || Path.GetFileName(relativePath).StartsWith("docker-compose", StringComparison.OrdinalIgnoreCase)
-        || Path.GetFileName(relativePath).StartsWith("compose.", StringComparison.OrdinalIgnoreCase);
 }

@@ -43,9 +43,15 @@ public static class ComposeFile
     public static bool IsCompose(string relativePath, InfraValue document)
     {
         if (document is not InfraMap map || map.Get("services") is not InfraMap services) return false;
-        var name = Path.GetFileName(relativePath).ToLowerInvariant();
-        if (name.StartsWith("docker-compose", StringComparison.Ordinal) || name.StartsWith("compose", StringComparison.Ordinal)) return true;
+        if (IsComposeName(relativePath)) return true;
         return services.Entries.Count > 0 && services.Entries.All(e => e.Value is InfraMap s && (s.Get("image") is not null || s.Get("build") is not null));
+    }
+
+    /// <summary><c>compose.yaml</c>, <c>compose.override.yml</c>, <c>docker-compose*.yml</c> (not <c>composer.yml</c>).</summary>
+    public static bool IsComposeName(string relativePath)
+    {
+        var name = Path.GetFileName(relativePath).ToLowerInvariant();
+        return name.StartsWith("docker-compose", StringComparison.Ordinal) || name.StartsWith("compose.", StringComparison.Ordinal);
     }
 
     public static IEnumerable<InfraResource> Resources(string path, InfraMap document)
