@@ -30,7 +30,7 @@ def main():
     clients = [f"10.{i // 250}.{i % 250}.{(i * 7) % 250 + 1}" for i in range(500)]
     target = size_mb * 1024 * 1024
     written = 0
-    t = 1764000000.0
+    t = 1795478400.0  # 2026-11-24 00:00 UTC
     with open(output, "w", encoding="utf-8", newline="\n") as out:
         if kind == "zeek-ssl":
             header = ("#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tssl\n"

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Bulwark.Governance.ShadowAi;
@@ -75,6 +76,7 @@ public sealed class ServiceMatcher
 
     /// <summary>The index in <see cref="GenAiCatalog.Services"/> of the service <paramref name="host"/> belongs to, or -1.</summary>
     /// <param name="host">A host as logs write it: any case, optional trailing dot and <c>:port</c>, ASCII, punycode or UTF-8.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Match(ReadOnlySpan<byte> host)
     {
         host = host[Ascii.Trim(host)];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Bulwark.Governance.ShadowAi.Discovery;
@@ -21,6 +22,7 @@ internal sealed class UsageAggregator
     public IEnumerable<(int Identity, int Service, UsageCounter Counter)> Usage =>
         _usage.Select(u => ((int)(u.Key >> 32), (int)(u.Key & 0xFFFFFFFF), u.Value));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ref LogRecord record, int service)
     {
         var user = record.User;
