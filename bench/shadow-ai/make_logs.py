@@ -28,6 +28,9 @@ def main():
     ai_hosts += [h.upper() for h in ai_hosts[:50]]
     users = [f"user{i:04d}" for i in range(2000)]
     clients = [f"10.{i // 250}.{i % 250}.{(i * 7) % 250 + 1}" for i in range(500)]
+    # People use a few AI tools each, not all of them: each user and client has three favourites it uses 90 % of
+    # the time, which keeps the report (users x services) the size a real one has.
+    favourites = {who: rng.sample(ai_hosts, 3) for who in users + clients}
     target = size_mb * 1024 * 1024
     written = 0
     t = 1795478400.0  # 2026-11-24 00:00 UTC
@@ -42,14 +45,19 @@ def main():
         batch = []
         while written < target:
             t += rng.random() * 0.01
-            host = rng.choice(ai_hosts) if rng.random() < 0.06 else rng.choice(OTHER)
             client = rng.choice(clients)
+            user = rng.choice(users)
+            who = user if kind == "squid" else client
+            if rng.random() < 0.06:
+                host = rng.choice(favourites[who]) if rng.random() < 0.9 else rng.choice(ai_hosts)
+            else:
+                host = rng.choice(OTHER)
             if kind == "squid":
                 size = rng.randint(200, 250000)
                 if rng.random() < 0.7:
-                    line = f"{t:.3f} {rng.randint(1, 9000):6d} {client} TCP_TUNNEL/200 {size} CONNECT {host}:443 {rng.choice(users)} HIER_DIRECT/203.0.113.{rng.randint(1, 254)} -\n"
+                    line = f"{t:.3f} {rng.randint(1, 9000):6d} {client} TCP_TUNNEL/200 {size} CONNECT {host}:443 {user} HIER_DIRECT/203.0.113.{rng.randint(1, 254)} -\n"
                 else:
-                    line = f"{t:.3f} {rng.randint(1, 900):6d} {client} TCP_MISS/200 {size} GET http://{host}/{rng.randint(1, 99999)}/index.html {rng.choice(users)} HIER_DIRECT/198.51.100.{rng.randint(1, 254)} text/html\n"
+                    line = f"{t:.3f} {rng.randint(1, 900):6d} {client} TCP_MISS/200 {size} GET http://{host}/{rng.randint(1, 99999)}/index.html {user} HIER_DIRECT/198.51.100.{rng.randint(1, 254)} text/html\n"
             else:
                 uid = "C%016x" % rng.getrandbits(64)
                 line = (f"{t:.6f}\t{uid}\t{client}\t{rng.randint(1024, 65535)}\t203.0.113.{rng.randint(1, 254)}\t443\tTLSv13\t"
