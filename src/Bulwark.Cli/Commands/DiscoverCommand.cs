@@ -51,7 +51,7 @@ internal static class DiscoverCommand
             var usePolicy = parse.GetValue(policy) is { } policyPath ? AiUsePolicy.Load(policyPath, services) : AiUsePolicy.TolerateAll(services);
             var departmentMap = parse.GetValue(departments) is { } departmentsPath ? DepartmentMap.Load(departmentsPath) : DepartmentMap.Empty;
             var mapping = parse.GetValue(map) is { } spec ? ColumnMapping.Parse(spec) : null;
-            var discovery = new ShadowAiDiscovery(matcher, usePolicy, departmentMap, TimeProvider.System);
+            var discovery = new ShadowAiDiscovery(matcher, usePolicy, departmentMap, TimeProvider.System, Console.OpenStandardInput);
 
             var showProgress = !parse.GetValue(noProgress) && !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive && paths.All(p => p != "-");
             var report = showProgress

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Bulwark.Governance.ShadowAi.Logs;
+using Bulwark.Kernel;
 
 namespace Bulwark.Governance.ShadowAi.Discovery;
 
@@ -8,7 +9,8 @@ namespace Bulwark.Governance.ShadowAi.Discovery;
 /// against the catalog, and attributes the AI-service use it finds to users or hosts, departments and the policy's
 /// verdicts. Memory grows with the number of users and services seen, never with the size of the logs.
 /// </summary>
-public sealed class ShadowAiDiscovery(ServiceMatcher matcher, AiUsePolicy policy, DepartmentMap departments, TimeProvider time)
+/// <param name="standardInput">Opens what the log <c>-</c> stands for; the host passes its standard input (the library never touches the console).</param>
+public sealed class ShadowAiDiscovery(ServiceMatcher matcher, AiUsePolicy policy, DepartmentMap departments, TimeProvider time, Func<Stream>? standardInput = null)
 {
     /// <summary>Bytes read from the start of each log to recognise its format.</summary>
     private const int SniffBytes = 16 * 1024;
@@ -29,7 +31,9 @@ public sealed class ShadowAiDiscovery(ServiceMatcher matcher, AiUsePolicy policy
         long before = 0;
         foreach (var log in logs)
         {
-            using var input = LogReader.OpenMaybeGzip(log);
+            using var input = log == "-"
+                ? LogReader.MaybeGunzip(standardInput?.Invoke() ?? throw new BulwarkInputException("'-' names standard input, which this host does not provide"))
+                : LogReader.OpenMaybeGzip(log);
             using var replay = LogReader.WithHead(input, SniffBytes, out var head);
             var name = format ?? LogFormats.Sniff(head);
             var offset = before;

@@ -122,11 +122,10 @@ public sealed class LogReader
         if (outcome == LineOutcome.Record) handler(ref record);
     }
 
-    /// <summary>Opens a log file, or stdin for <c>-</c>, decompressing gzip when its first bytes say so.</summary>
+    /// <summary>Opens a log file, decompressing gzip when its first bytes say so. (Standard input is the host's to open.)</summary>
     public static Stream OpenMaybeGzip(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (path == "-") return MaybeGunzip(Console.OpenStandardInput());
         try
         {
             // The reader asks for 1 MiB at a time, so the file's own buffer only serves GZipStream's small reads.
