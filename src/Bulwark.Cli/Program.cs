@@ -31,6 +31,7 @@ var root = new RootCommand("Bulwark: secure generative AI across data, model, us
     ModelCommand.Create(stdoutConsole, Console.Out, Console.Error),
     InfraCommand.Create(stdoutConsole, stderr, Console.Out),
     DiscoverCommand.Create(stdoutConsole, stderr, Console.Out),
+    GovCommand.Create(stdoutConsole, stderr, Console.Out),
 };
 foreach (var command in RedactCommand.Create(Console.In, Console.Out, Console.Error)) root.Subcommands.Add(command);
 foreach (var command in GatewayCommand.Create(stdoutConsole, Console.Out, Console.Error)) root.Subcommands.Add(command);

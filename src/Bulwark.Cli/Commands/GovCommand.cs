@@ -1,0 +1,14 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace Bulwark.Cli.Commands;
+
+/// <summary><c>bulwark gov …</c>: the governance pillar's commands (docs/governance.md).</summary>
+internal static class GovCommand
+{
+    public static Command Create(IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout)
+    {
+        var gov = new Command("gov", "Governance pillar: drift and bias monitoring (inventory, controls and assessment to come)");
+        return gov;
+    }
+}
