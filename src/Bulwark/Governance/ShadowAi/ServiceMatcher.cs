@@ -122,6 +122,7 @@ public sealed class ServiceMatcher
     // One pass from the right. When a '.' is reached the hash covers exactly the suffix after it, so each parent
     // domain costs one probe and no rehash; the last hit found is the longest suffix. The whole host is checked
     // before answering: garbage on the left of a known domain is still garbage.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int MatchAscii(ReadOnlySpan<byte> host)
     {
         if (host.IsEmpty) return NoMatch;
@@ -165,6 +166,7 @@ public sealed class ServiceMatcher
         return whole >= 0 ? whole : best;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Lookup(uint hash, ReadOnlySpan<byte> name, bool exactAllowed)
     {
         var slot = (int)((hash * 0x9E3779B9u) >> _shift);

@@ -33,6 +33,7 @@ internal sealed class UsageAggregator
         counter.Add(record.TimestampMs, record.BytesOut, record.BytesIn);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Identity(ReadOnlySpan<byte> name, bool isUser, ReadOnlySpan<byte> client)
     {
         Span<char> chars = stackalloc char[MaxIdentityChars];
@@ -59,6 +60,7 @@ internal sealed class UsageCounter
     public long FirstMs { get; private set; } = long.MaxValue;
     public long LastMs { get; private set; } = long.MinValue;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(long timestampMs, long bytesOut, long bytesIn)
     {
         Requests++;
