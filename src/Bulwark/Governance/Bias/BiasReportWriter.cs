@@ -91,8 +91,9 @@ public static class BiasReportWriter
             w.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
             foreach (var g in a.Groups)
                 w.WriteLine(F($"| {Cell(g.Name)} | {g.N} | {Rate(g.SelectionRate)} | {Rate(g.BaseRate)} | {Rate(g.TruePositiveRate)} | {Rate(g.FalsePositiveRate)} | {Rate(g.Precision)} | {Rate(g.DisparateImpact)}{(g.Eligible && g.DisparateImpact < report.Thresholds.MinDisparateImpact ? " ⚠" : "")} | {(g.Eligible ? "yes" : "no (small)")} |"));
-            foreach (var r in a.Reasons) w.WriteLine(F($"\n- **Fails:** {Cell(r)}"));
-            foreach (var n in a.Notes) w.WriteLine(F($"\n- Note: {Cell(n)}"));
+            if (a.Reasons.Count + a.Notes.Count > 0) w.WriteLine();
+            foreach (var r in a.Reasons) w.WriteLine(F($"- **Fails:** {Cell(r)}"));
+            foreach (var n in a.Notes) w.WriteLine(F($"- Note: {Cell(n)}"));
         }
     }
 
