@@ -9,6 +9,7 @@ internal static class GovCommand
     public static Command Create(IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout)
     {
         var gov = new Command("gov", "Governance pillar: drift and bias monitoring (inventory, controls and assessment to come)");
+        gov.Subcommands.Add(GovDriftCommand.Create(stdout, stderr, rawStdout));
         return gov;
     }
 }
