@@ -3,12 +3,13 @@ using Spectre.Console;
 
 namespace Bulwark.Cli.Commands;
 
-/// <summary><c>bulwark gov …</c>: the governance pillar's commands (docs/governance.md).</summary>
+/// <summary><c>bulwark gov …</c>: the governance pillar's commands (docs/governance-drift.md, docs/governance-bias.md).</summary>
 internal static class GovCommand
 {
     public static Command Create(IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout)
     {
         var gov = new Command("gov", "Governance pillar: drift and bias monitoring (inventory, controls and assessment to come)");
+        gov.Subcommands.Add(GovDriftCommand.Create(stdout, stderr, rawStdout));
         gov.Subcommands.Add(GovBiasCommand.Create(stdout, stderr, rawStdout));
         return gov;
     }
