@@ -63,7 +63,13 @@ for kind in ["squid", "zeek-ssl"]:
     bw_time, bw_rss, _ = timed(bulwark + ["discover", log, "--format", "json", "--output", report_path])
     report = json.load(open(report_path))
     s = report["summary"]
-    rows.append((kind, size, grep_time, grep_rss, int(grep.stdout.decode().strip() or 0), bw_time, bw_rss, s))
+    # The same log cut to an eighth: if memory grew with the file, this peak would be far lower.
+    eighth = os.path.join(work, f"{kind}-eighth.log")
+    with open(log, "rb") as full, open(eighth, "wb") as part:
+        part.write(full.read(size // 8))
+        part.write(full.readline())
+    _, eighth_rss, _ = timed(bulwark + ["discover", eighth, "--format", "json", "--output", report_path])
+    rows.append((kind, size, grep_time, grep_rss, int(grep.stdout.decode().strip() or 0), bw_time, bw_rss, s, eighth_rss))
 
 mib = 2**20
 lines = [
@@ -81,15 +87,16 @@ lines = [
     "| log | size | grep -F time | grep MiB/s | grep peak | discover time | discover MiB/s | discover peak | discover / grep speed |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
 ]
-for kind, size, gt, grss, gcount, bt, brss, s in rows:
+for kind, size, gt, grss, gcount, bt, brss, s, _ in rows:
     lines.append(f"| {kind} | {size / mib:,.0f} MiB | {gt:.2f} s | {size / gt / mib:,.0f} | {grss / 1024:,.0f} MiB | {bt:.2f} s | {size / bt / mib:,.0f} | {brss / 1024:,.0f} MiB | {gt / bt:.0%} |")
 lines += [""]
-for kind, size, gt, grss, gcount, bt, brss, s in rows:
+for kind, size, gt, grss, gcount, bt, brss, s, eighth_rss in rows:
     lines.append(f"- {kind}: grep printed {gcount:,} matching lines; discover read {s['lines']:,} lines ({s['malformedLines']:,} malformed), "
-                 f"attributed AI use to {s['identities']:,} users or hosts across {s['services']:,} services, {s['unsanctionedUses']:,} unsanctioned uses.")
-target = all(gt / bt >= 0.5 for _, _, gt, _, _, bt, _, _ in rows)
+                 f"attributed AI use to {s['identities']:,} users or hosts across {s['services']:,} services, {s['unsanctionedUses']:,} unsanctioned uses; "
+                 f"peak memory on the first eighth of the same log: {eighth_rss / 1024:,.0f} MiB (whole log: {brss / 1024:,.0f} MiB).")
+target = all(gt / bt >= 0.5 for _, _, gt, _, _, bt, _, _, _ in rows)
 lines += ["", f"Target: at least 50 % of grep's speed while doing the full attribution — **{'met' if target else 'not met'}**."]
-lines += ["Memory: the peak does not depend on the log's size (rerun with `BENCH_LOG_MIB=128` to compare)."]
+lines += ["Memory: reading is streamed in 1 MiB blocks; what remains grows with the users x services seen (the report), not with the log's size."]
 open(out, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY

@@ -29,8 +29,9 @@ def main():
     users = [f"user{i:04d}" for i in range(2000)]
     clients = [f"10.{i // 250}.{i % 250}.{(i * 7) % 250 + 1}" for i in range(500)]
     # People use a few AI tools each, not all of them: each user and client has three favourites it uses 90 % of
-    # the time, which keeps the report (users x services) the size a real one has.
-    favourites = {who: rng.sample(ai_hosts, 3) for who in users + clients}
+    # the time and three it tries now and then, which keeps the report (users x services) the size a real one has,
+    # and the same for the whole log as for its first part.
+    favourites = {who: rng.sample(ai_hosts, 6) for who in users + clients}
     target = size_mb * 1024 * 1024
     written = 0
     t = 1795478400.0  # 2026-11-24 00:00 UTC
@@ -49,7 +50,7 @@ def main():
             user = rng.choice(users)
             who = user if kind == "squid" else client
             if rng.random() < 0.06:
-                host = rng.choice(favourites[who]) if rng.random() < 0.9 else rng.choice(ai_hosts)
+                host = rng.choice(favourites[who][:3]) if rng.random() < 0.9 else rng.choice(favourites[who][3:])
             else:
                 host = rng.choice(OTHER)
             if kind == "squid":
