@@ -81,49 +81,19 @@ internal static class DiscoverCommand
 
     private static void Write(DiscoveryReport report, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout)
     {
-        Action<Stream> write;
-        switch (format)
+        if (format == "console" && output is null)
         {
-            case "console":
-                if (output is null)
-                {
-                    Render(report, stdout);
-                    return;
-                }
-                write = s =>
-                {
-                    using var writer = new StreamWriter(s, new UTF8Encoding(false), leaveOpen: true);
-                    var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No });
-                    console.Profile.Width = 200;
-                    Render(report, console);
-                };
-                break;
-            case "json":
-                write = s => DiscoveryReportWriter.WriteJson(report, s, Version);
-                break;
-            case "csv":
-                write = s => WithWriter(s, w => DiscoveryReportWriter.WriteCsv(report, w));
-                break;
-            default:
-                write = s => WithWriter(s, w => DiscoveryReportWriter.WriteHtml(report, w));
-                break;
-        }
-        if (output is null)
-        {
-            using var buffer = new MemoryStream();
-            write(buffer);
-            rawStdout.Write(Encoding.UTF8.GetString(buffer.ToArray()));
-            rawStdout.Flush();
+            Render(report, stdout);
             return;
         }
-        AtomicFile.Write(output, write);
-        stderr.MarkupLineInterpolated($"[grey]{report.Services.Count} AI services, {report.Unsanctioned.Count} unsanctioned uses; report written to {output}[/]");
-    }
-
-    private static void WithWriter(Stream stream, Action<TextWriter> write)
-    {
-        using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
-        write(writer);
+        Action<Stream> write = format switch
+        {
+            "json" => s => DiscoveryReportWriter.WriteJson(report, s, Version),
+            "csv" => ReportOutput.Text(w => DiscoveryReportWriter.WriteCsv(report, w)),
+            "html" => ReportOutput.Text(w => DiscoveryReportWriter.WriteHtml(report, w)),
+            _ => ReportOutput.PlainConsole(console => Render(report, console)),
+        };
+        ReportOutput.Deliver(write, output, rawStdout, stderr, $"{report.Services.Count} AI services, {report.Unsanctioned.Count} unsanctioned uses");
     }
 
     private static void Render(DiscoveryReport report, IAnsiConsole console)

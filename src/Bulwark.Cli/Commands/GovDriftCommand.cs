@@ -48,31 +48,11 @@ internal static class GovDriftCommand
         Action<Stream> write = format switch
         {
             "json" => s => DriftReportWriter.WriteJson(report, s, Version),
-            "md" => s => WithWriter(s, w => DriftReportWriter.WriteMarkdown(report, w)),
-            "html" => s => WithWriter(s, w => DriftReportWriter.WriteHtml(report, w)),
-            _ => s => WithWriter(s, w =>
-            {
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(w), Ansi = AnsiSupport.No });
-                console.Profile.Width = 200;
-                Render(report, console);
-            }),
+            "md" => ReportOutput.Text(w => DriftReportWriter.WriteMarkdown(report, w)),
+            "html" => ReportOutput.Text(w => DriftReportWriter.WriteHtml(report, w)),
+            _ => ReportOutput.PlainConsole(console => Render(report, console)),
         };
-        if (output is null)
-        {
-            using var buffer = new MemoryStream();
-            write(buffer);
-            rawStdout.Write(Encoding.UTF8.GetString(buffer.ToArray()));
-            rawStdout.Flush();
-            return;
-        }
-        AtomicFile.Write(output, write);
-        stderr.MarkupLineInterpolated($"[grey]{DriftReportWriter.Verdict(report)}; report written to {output}[/]");
-    }
-
-    private static void WithWriter(Stream stream, Action<TextWriter> write)
-    {
-        using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
-        write(writer);
+        ReportOutput.Deliver(write, output, rawStdout, stderr, DriftReportWriter.Verdict(report));
     }
 
     private static void Render(DriftReport report, IAnsiConsole console)

@@ -79,11 +79,7 @@ internal static class InfraProbeCommand
             Render(results, findings, stdout);
             return;
         }
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(text), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-        console.Profile.Width = 200;
-        Render(results, findings, console);
-        AtomicFile.WriteAllText(output, text.ToString());
+        AtomicFile.Write(output, ReportOutput.PlainConsole(console => Render(results, findings, console)));
         stderr.MarkupLine($"Wrote {results.Count} endpoints and {findings.Count} findings to {Markup.Escape(output)}");
     }
 
