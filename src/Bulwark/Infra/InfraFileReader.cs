@@ -16,6 +16,22 @@ public static class InfraFileReader
         return extension is ".yaml" or ".yml" or ".json" or ".tf" || DockerfileParser.Handles(relativePath) || DotEnvParser.Handles(relativePath);
     }
 
+    /// <summary>
+    /// Reads and parses a file on disk. JSON is mostly data (datasets, lock files), so only a JSON file whose start
+    /// looks like a plan or a manifest is read whole a second time.
+    /// </summary>
+    public static InfraFile? ReadFile(string path, string relativePath, string fullPath, InfraParseLimits? limits = null)
+    {
+        if (Path.GetExtension(relativePath).Equals(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            using var reader = new StreamReader(fullPath);
+            var head = new char[JsonHeadChars];
+            var length = reader.ReadBlock(head, 0, head.Length);
+            if (!JsonMayBeInfrastructure(new string(head, 0, length))) return null;
+        }
+        return Read(path, relativePath, File.ReadAllText(fullPath), limits);
+    }
+
     /// <param name="path">The path findings name.</param>
     /// <param name="relativePath">The path under the scanned root, whose file name decides the format.</param>
     public static InfraFile? Read(string path, string relativePath, string text, InfraParseLimits? limits = null)
@@ -46,13 +62,23 @@ public static class InfraFileReader
         return null;
     }
 
+    /// <summary>How much of a JSON file decides whether it is read whole: the plan's and the manifest's keys come first.</summary>
+    private const int JsonHeadChars = 16 * 1024;
+
+    private static bool JsonMayBeInfrastructure(string head) => TerraformPlanReader.LooksLikePlan(head) || OpensLikeManifest(head);
+
+    /// <summary>Only JSON that opens like a manifest is parsed: data files can be large and are the data pillar's.</summary>
+    private static bool OpensLikeManifest(string text)
+    {
+        var head = text.AsSpan(0, Math.Min(text.Length, 4096));
+        return head.Contains("\"apiVersion\"", StringComparison.Ordinal) && head.Contains("\"kind\"", StringComparison.Ordinal);
+    }
+
     /// <summary>A Terraform plan, or a Kubernetes manifest written in JSON; other JSON (data, package.json) is not infrastructure.</summary>
     private static InfraFile? ReadJson(string path, string text, InfraParseLimits limits)
     {
         if (TerraformPlanReader.LooksLikePlan(text)) return TerraformPlanReader.Parse(path, text, limits);
-        // Only JSON that opens like a manifest is parsed: data files can be large and are the data pillar's.
-        var head = text.AsSpan(0, Math.Min(text.Length, 4096));
-        if (!head.Contains("\"apiVersion\"", StringComparison.Ordinal) || !head.Contains("\"kind\"", StringComparison.Ordinal)) return null;
+        if (!OpensLikeManifest(text)) return null;
         var errors = new List<InfraParseError>();
         var root = JsonTree.Parse(text, limits, errors);
         return root is not null && KubernetesManifest.IsObject(root)

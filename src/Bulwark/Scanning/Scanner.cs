@@ -100,7 +100,7 @@ public sealed class Scanner(RuleCatalog catalog, ScanOptions options)
                 return isModel;
             }
             foreach (var finding in fileFindings) findings.Add(finding);
-            if (_infra.HasRules && InfraFileReader.MayRead(target.RelativePath) && InfraFileReader.Read(target.DisplayPath, target.RelativePath, File.ReadAllText(target.FullPath)) is { } infraFile)
+            if (_infra.HasRules && InfraFileReader.MayRead(target.RelativePath) && InfraFileReader.ReadFile(target.DisplayPath, target.RelativePath, target.FullPath) is { } infraFile)
                 infraFiles.Add(infraFile);
             if (PromptDocumentScanner.IsPromptDocument(target.RelativePath) && !outcome.TimedOut)
             {

@@ -77,6 +77,16 @@ public class InfraFileReaderTests
     }
 
     [Fact]
+    public void A_json_file_on_disk_is_read_whole_only_when_its_start_looks_like_a_plan_or_a_manifest()
+    {
+        using var dir = new TempDirectory();
+        var data = dir.Write("rows.json", "[" + string.Join(",", Enumerable.Range(0, 5000).Select(i => $"{{\"id\": {i}, \"text\": \"row {i}\"}}")) + "]");
+        Assert.Null(InfraFileReader.ReadFile(data, "rows.json", data));
+        var plan = dir.Write("tfplan.json", "{\"format_version\": \"1.2\", \"planned_values\": {\"root_module\": {\"resources\": [{\"address\": \"aws_s3_bucket.m\", \"type\": \"aws_s3_bucket\", \"name\": \"m\", \"values\": {\"bucket\": \"" + new string('m', 20000) + "\"}}]}}}");
+        Assert.Equal("aws_s3_bucket.m", Assert.Single(InfraFileReader.ReadFile(plan, "tfplan.json", plan)!.Resources).Address);
+    }
+
+    [Fact]
     public void Json_is_read_only_when_it_is_a_manifest_or_a_plan()
     {
         var manifest = Read("deploy.json", "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": \"api\"}, \"spec\": {\"type\": \"LoadBalancer\"}}");
