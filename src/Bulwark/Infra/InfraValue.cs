@@ -66,4 +66,8 @@ public sealed record InfraMap(IReadOnlyList<InfraEntry> Entries, int Line, int C
 }
 
 /// <summary>A sequence, a JSON array or an HCL tuple.</summary>
-public sealed record InfraList(IReadOnlyList<InfraValue> Items, int Line, int Column) : InfraValue(Line, Column);
+public sealed record InfraList(IReadOnlyList<InfraValue> Items, int Line, int Column) : InfraValue(Line, Column)
+{
+    /// <summary>The items of a list; nothing for any other value or for none (a missing <c>ports:</c> has no ports).</summary>
+    public static IEnumerable<InfraValue> ItemsOf(InfraValue? value) => value is InfraList list ? list.Items : [];
+}

@@ -18,15 +18,15 @@ internal static class ComposeWorkloads
             if (networkMode is { Text: "host" }) workload.HostNetwork = WorkloadResource.Bool(true, networkMode);
             if (body.Get("pid") is InfraScalar { Text: "host" } pid) workload.HostPid = WorkloadResource.Bool(true, pid);
             if (body.Get("ipc") is InfraScalar { Text: "host" } ipc) workload.HostIpc = WorkloadResource.Bool(true, ipc);
-            foreach (var volume in Items(body.Get("volumes"))) if (HostPath(volume) is { } path) workload.HostPaths.Add(path);
+            foreach (var volume in InfraList.ItemsOf(body.Get("volumes"))) if (HostPath(volume) is { } path) workload.HostPaths.Add(path);
             // A device is a host path (/dev/nvidia0:/dev/nvidia0) or a CDI name (nvidia.com/gpu=all), which is no path.
-            foreach (var device in Items(body.Get("devices")).OfType<InfraScalar>().Where(d => d.Text.StartsWith('/')))
+            foreach (var device in InfraList.ItemsOf(body.Get("devices")).OfType<InfraScalar>().Where(d => d.Text.StartsWith('/')))
                 workload.HostPaths.Add(device with { Text = device.Text.Split(':')[0] });
             var container = ReadContainer(service.Name, body);
             workload.Containers.Add(container);
             workload.Gpu = container.Gpu;
             if (networkMode is { Text: "host" }) workload.Exposure = (networkMode, "the host's network (network_mode: host)");
-            else if (Items(body.Get("ports")).FirstOrDefault(IsPublishedToAll) is { } port) workload.Exposure = (port, $"published port {Describe(port)}");
+            else if (InfraList.ItemsOf(body.Get("ports")).FirstOrDefault(IsPublishedToAll) is { } port) workload.Exposure = (port, $"published port {Describe(port)}");
             yield return workload;
         }
     }
@@ -48,22 +48,22 @@ internal static class ComposeWorkloads
             facts.User = user;
             facts.RunsAsRoot = user.Text.Split(':')[0] is "root" or "0" or "";
         }
-        if (Items(body.Get("security_opt")).OfType<InfraScalar>().FirstOrDefault(o => o.Text.Replace('=', ':').StartsWith("no-new-privileges", StringComparison.Ordinal) && !o.Text.EndsWith("false", StringComparison.Ordinal)) is { } noEscalation)
+        if (InfraList.ItemsOf(body.Get("security_opt")).OfType<InfraScalar>().FirstOrDefault(o => o.Text.Replace('=', ':').StartsWith("no-new-privileges", StringComparison.Ordinal) && !o.Text.EndsWith("false", StringComparison.Ordinal)) is { } noEscalation)
             facts.NoPrivilegeEscalation = noEscalation;
-        foreach (var capability in Items(body.Get("cap_add")).OfType<InfraScalar>()) facts.Capabilities.Add(capability);
+        foreach (var capability in InfraList.ItemsOf(body.Get("cap_add")).OfType<InfraScalar>()) facts.Capabilities.Add(capability);
         var deployResources = (body.Get("deploy") as InfraMap)?.Get("resources") as InfraMap;
         var limits = deployResources?.Get("limits") as InfraMap;
         facts.MemoryLimit = limits?.Get("memory") ?? body.Get("mem_limit");
         facts.CpuLimit = limits?.Get("cpus") ?? body.Get("cpus");
         // GPUs: a device reservation (driver nvidia or capability gpu), the legacy nvidia runtime, or "gpus:".
-        foreach (var device in Items((deployResources?.Get("reservations") as InfraMap)?.Get("devices")).OfType<InfraMap>())
+        foreach (var device in InfraList.ItemsOf((deployResources?.Get("reservations") as InfraMap)?.Get("devices")).OfType<InfraMap>())
         {
-            var isGpu = device.Text("driver") == "nvidia" || Items(device.Get("capabilities")).OfType<InfraScalar>().Any(c => c.Text == "gpu");
+            var isGpu = device.Text("driver") == "nvidia" || InfraList.ItemsOf(device.Get("capabilities")).OfType<InfraScalar>().Any(c => c.Text == "gpu");
             if (isGpu) facts.Gpu ??= device;
         }
         if (body.Get("runtime") is InfraScalar { Text: "nvidia" } runtime) facts.Gpu ??= runtime;
         if (body.Get("gpus") is { } gpus) facts.Gpu ??= gpus;
-        if (Items(body.Get("devices")).OfType<InfraScalar>().FirstOrDefault(d => IsCdiGpu(d.Text)) is { } cdi) facts.Gpu ??= cdi;
+        if (InfraList.ItemsOf(body.Get("devices")).OfType<InfraScalar>().FirstOrDefault(d => IsCdiGpu(d.Text)) is { } cdi) facts.Gpu ??= cdi;
         if (facts.Env.FirstOrDefault(e => e.Key == "NVIDIA_VISIBLE_DEVICES") is { Value: InfraScalar { Text: not ("void" or "none" or "") } visible }) facts.Gpu ??= visible;
         return facts;
     }
@@ -83,7 +83,7 @@ internal static class ComposeWorkloads
             }
             return;
         }
-        foreach (var item in Items(environment).OfType<InfraScalar>())
+        foreach (var item in InfraList.ItemsOf(environment).OfType<InfraScalar>())
         {
             var equals = item.Text.IndexOf('=', StringComparison.Ordinal);
             var key = (equals < 0 ? item.Text : item.Text[..equals]).Trim();
@@ -149,5 +149,4 @@ internal static class ComposeWorkloads
         _ => [],
     };
 
-    private static IEnumerable<InfraValue> Items(InfraValue? value) => value is InfraList list ? list.Items : [];
 }

@@ -54,7 +54,7 @@ internal static class KubernetesWorkloads
         workload.HostIpc = spec.Get("hostIPC");
         var podSecurity = spec.Get("securityContext") as InfraMap;
         var volumes = new Dictionary<string, InfraScalar>(StringComparer.Ordinal);
-        foreach (var volume in Items(spec.Get("volumes")).OfType<InfraMap>())
+        foreach (var volume in InfraList.ItemsOf(spec.Get("volumes")).OfType<InfraMap>())
         {
             if ((volume.Get("hostPath") as InfraMap)?.Get("path") is InfraScalar path)
             {
@@ -64,7 +64,7 @@ internal static class KubernetesWorkloads
         }
         if (spec.Get("runtimeClassName") is InfraScalar runtime && runtime.Text.Contains("nvidia", StringComparison.OrdinalIgnoreCase)) workload.Gpu = runtime;
         if ((spec.Get("nodeSelector") as InfraMap)?.Entries.FirstOrDefault(e => e.Key.Contains("nvidia.com/gpu", StringComparison.Ordinal)) is { } selector) workload.Gpu ??= selector.Value;
-        foreach (var container in Items(spec.Get("containers")).Concat(Items(spec.Get("initContainers"))).OfType<InfraMap>())
+        foreach (var container in InfraList.ItemsOf(spec.Get("containers")).Concat(InfraList.ItemsOf(spec.Get("initContainers"))).OfType<InfraMap>())
         {
             var facts = ReadContainer(container, podSecurity);
             workload.Containers.Add(facts);
@@ -74,7 +74,7 @@ internal static class KubernetesWorkloads
 
     private static ContainerFacts ReadContainer(InfraMap container, InfraMap? podSecurity)
     {
-        var command = Items(container.Get("command")).Concat(Items(container.Get("args"))).OfType<InfraScalar>().Select(s => s.Text);
+        var command = InfraList.ItemsOf(container.Get("command")).Concat(InfraList.ItemsOf(container.Get("args"))).OfType<InfraScalar>().Select(s => s.Text);
         var facts = new ContainerFacts
         {
             Name = container.Text("name") ?? "",
@@ -82,7 +82,7 @@ internal static class KubernetesWorkloads
             CommandLine = string.Join(' ', command),
             Command = container.Get("args") ?? container.Get("command"),
         };
-        foreach (var variable in Items(container.Get("env")).OfType<InfraMap>())
+        foreach (var variable in InfraList.ItemsOf(container.Get("env")).OfType<InfraMap>())
         {
             if (variable.Get("name") is not InfraScalar name) continue;
             var value = variable.Get("value") ?? (variable.Get("valueFrom") is { } from ? new InfraScalar("valueFrom", ScalarKind.Expression, from.Line, from.Column) : new InfraScalar("", ScalarKind.Null, name.Line, name.Column));
@@ -97,7 +97,7 @@ internal static class KubernetesWorkloads
         var runAsNonRoot = security?.Get("runAsNonRoot") as InfraScalar ?? podSecurity?.Get("runAsNonRoot") as InfraScalar;
         facts.User = (InfraValue?)runAsUser ?? runAsNonRoot;
         facts.RunsAsRoot = runAsUser is not null ? runAsUser.Text.Trim() == "0" : runAsNonRoot is not { IsTrue: true };
-        foreach (var capability in Items((security?.Get("capabilities") as InfraMap)?.Get("add")).OfType<InfraScalar>()) facts.Capabilities.Add(capability);
+        foreach (var capability in InfraList.ItemsOf((security?.Get("capabilities") as InfraMap)?.Get("add")).OfType<InfraScalar>()) facts.Capabilities.Add(capability);
         var resources = container.Get("resources") as InfraMap;
         var limits = resources?.Get("limits") as InfraMap;
         facts.MemoryLimit = limits?.Get("memory");
@@ -140,7 +140,7 @@ internal static class KubernetesWorkloads
                 workload.IngressWithoutTls ??= In(route.Body, route);
         }
         if (workload.HostNetwork is InfraScalar { IsTrue: true } hostNetwork) workload.Exposure ??= (hostNetwork, "the node's network (hostNetwork: true)");
-        var hostPort = Items(spec.Get("containers")).OfType<InfraMap>().SelectMany(c => Items(c.Get("ports"))).OfType<InfraMap>().Select(p => p.Get("hostPort")).OfType<InfraScalar>().FirstOrDefault();
+        var hostPort = InfraList.ItemsOf(spec.Get("containers")).OfType<InfraMap>().SelectMany(c => InfraList.ItemsOf(c.Get("ports"))).OfType<InfraMap>().Select(p => p.Get("hostPort")).OfType<InfraScalar>().FirstOrDefault();
         if (hostPort is not null) workload.Exposure ??= (hostPort, $"host port {hostPort.Text}");
         // KubeRay creates the head Service itself, typed by headGroupSpec.serviceType.
         if (((resource.Body.Get("spec") as InfraMap)?.Get("headGroupSpec") as InfraMap)?.Get("serviceType") is InfraScalar { Text: "LoadBalancer" or "NodePort" } rayService)
@@ -163,9 +163,9 @@ internal static class KubernetesWorkloads
             if ((backend.Get("service") as InfraMap)?.Get("name") is InfraScalar name) yield return name;
             if (backend.Get("serviceName") is InfraScalar legacy) yield return legacy;
         }
-        foreach (var rule in Items(spec?.Get("rules")).OfType<InfraMap>())
+        foreach (var rule in InfraList.ItemsOf(spec?.Get("rules")).OfType<InfraMap>())
         {
-            foreach (var reference in Items(rule.Get("backendRefs")).OfType<InfraMap>())
+            foreach (var reference in InfraList.ItemsOf(rule.Get("backendRefs")).OfType<InfraMap>())
                 if (reference.Get("name") is InfraScalar name) yield return name;
         }
     }
@@ -180,18 +180,18 @@ internal static class KubernetesWorkloads
     {
         var spec = policy.Body.Get("spec") as InfraMap;
         if (spec?.Get("podSelector") is not InfraMap selector) return false;
-        var types = Items(spec.Get("policyTypes")).OfType<InfraScalar>().Select(t => t.Text).ToList();
+        var types = InfraList.ItemsOf(spec.Get("policyTypes")).OfType<InfraScalar>().Select(t => t.Text).ToList();
         // A policy without policyTypes restricts ingress (and egress too when it has egress rules).
         if (types.Count > 0 && !types.Contains("Ingress")) return false;
         return Selects(selector.Get("matchLabels") as InfraMap ?? InfraMap.Empty(), labels, emptySelectsAll: true)
-            && Items(selector.Get("matchExpressions")).All(e => e is InfraMap expression && Meets(expression, labels));
+            && InfraList.ItemsOf(selector.Get("matchExpressions")).All(e => e is InfraMap expression && Meets(expression, labels));
     }
 
     /// <summary>One <c>matchExpressions</c> requirement of a label selector (In, NotIn, Exists, DoesNotExist).</summary>
     private static bool Meets(InfraMap expression, InfraMap labels)
     {
         var label = expression.Text("key") is { } key ? labels.Get(key) as InfraScalar : null;
-        var values = Items(expression.Get("values")).OfType<InfraScalar>().Select(v => v.Text);
+        var values = InfraList.ItemsOf(expression.Get("values")).OfType<InfraScalar>().Select(v => v.Text);
         return expression.Text("operator") switch
         {
             "In" => label is not null && values.Contains(label.Text, StringComparer.Ordinal),
@@ -208,7 +208,6 @@ internal static class KubernetesWorkloads
         return selector.Entries.All(s => labels.Get(s.Key) is InfraScalar label && s.Value is InfraScalar wanted && label.Text == wanted.Text);
     }
 
-    private static IEnumerable<InfraValue> Items(InfraValue? value) => value is InfraList list ? list.Items : [];
 
     private static IEnumerable<InfraValue> Descendants(InfraValue? value)
     {
