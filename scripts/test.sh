@@ -36,6 +36,18 @@ if [ "$(id -u)" -eq 0 ]; then
   service postgresql stop >/dev/null 2>&1 || true
 fi
 
+# The governance report test renders `bulwark gov assess` HTML in headless Chromium (Debian's package) and checks a
+# screenshot; without a browser that test is skipped with a message.
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing chromium (Debian package) for the governance report rendering test" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+      || echo "test.sh: could not install chromium: the report rendering test will be skipped" >&2
+  else
+    echo "test.sh: chromium is missing and cannot be installed here: the report rendering test will be skipped" >&2
+  fi
+fi
+
 # The openai npm client test drives the gateway with the package pinned in tests/clients/node/package-lock.json.
 if command -v npm >/dev/null 2>&1; then
   npm ci --prefix tests/clients/node --no-audit --no-fund --loglevel=error \
@@ -63,6 +75,11 @@ read -r passed failed skipped < <(
     END { printf "%d %d %d\n", c["passed"], c["failed"] + c["error"] + c["timeout"] + c["aborted"], c["notExecuted"] }')
 passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
 if [ $status -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # the run itself broke (crash, no TRX)
+
+# Name the failed tests just above the closing line, so the tail of a CI log says what broke.
+if [ "$failed" -gt 0 ]; then
+  grep -ho 'testName="[^"]*"[^>]*outcome="Failed"' "$results"/*.trx 2>/dev/null | sed -E 's/^testName="([^"]*)".*/FAILED: \1/' | head -n 20
+fi
 
 line="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
