@@ -192,7 +192,7 @@ internal static class GatewayCommand
     }
 
     /// <summary>--database: a SQLite file, a PostgreSQL connection string, or env:VAR holding either.</summary>
-    private static DatabaseLocation DatabaseOption(string value)
+    internal static DatabaseLocation DatabaseOption(string value)
     {
         if (value.StartsWith("env:", StringComparison.Ordinal))
         {

@@ -1,0 +1,122 @@
+using System.Reflection;
+using Bulwark.Kernel;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Bulwark.Governance.Assessment;
+
+/// <summary>A setting of the gateway configuration or its guard policy, with where it is written.</summary>
+public sealed record GatewaySetting(string Key, string Value, string File, int Line);
+
+/// <summary>A step of the guard policy: which guard, on which stage (input, output, documents), with which action.</summary>
+public sealed record GuardStepSetting(string Stage, string Guard, string Action, bool LogOnly, string File, int Line);
+
+/// <summary>A gateway key as the key database holds it (never the secret).</summary>
+public sealed record GatewayKeyFact(string Id, string Team, DateTimeOffset Created, DateTimeOffset? Revoked);
+
+/// <summary>
+/// What the assessment knows about a project's Bulwark gateway: its settings (flattened to dotted keys such as
+/// <c>guards.pseudonymize</c> or <c>upstreams[0].api-key</c>), the steps of its guard policy, whether the policy is
+/// log-only, and, when a key database was given, its keys.
+/// </summary>
+public sealed record GatewayPosture(
+    string ConfigPath,
+    IReadOnlyDictionary<string, GatewaySetting> Settings,
+    string PolicySource,
+    GatewaySetting? PolicyMode,
+    IReadOnlyList<GuardStepSetting> Steps,
+    IReadOnlyList<GatewayKeyFact>? Keys = null)
+{
+    public GatewaySetting? Setting(string key) => Settings.GetValueOrDefault(key);
+
+    public bool LogOnly => PolicyMode?.Value == "log-only";
+}
+
+/// <summary>
+/// Reads a gateway configuration (docs/gateway.md) and the guard policy it names, leniently: the gateway validates its
+/// own file at start-up; the assessment only needs to see what is switched on, and where. A policy file that is
+/// missing is a problem of the project, reported as evidence, not a crash.
+/// </summary>
+public static class GatewayPostureReader
+{
+    public const long MaxBytes = 1024 * 1024;
+
+    private const string DefaultPolicyResource = "Bulwark.Usage.Guards.default-policy.yaml";
+
+    public static GatewayPosture ReadFile(string path)
+    {
+        var settings = Flatten(Load(YamlInput.ReadFile(path, MaxBytes, "gateway configuration"), path), path);
+        string policySource;
+        YamlNode? policy;
+        if (settings.TryGetValue("guards.policy", out var named))
+        {
+            var policyPath = Path.Combine(Path.GetDirectoryName(path) ?? "", named.Value);
+            policySource = policyPath;
+            policy = File.Exists(policyPath) ? Load(YamlInput.ReadFile(policyPath, MaxBytes, "guard policy"), policyPath) : null;
+        }
+        else
+        {
+            policySource = "(the embedded default policy)";
+            using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(DefaultPolicyResource)!;
+            using var reader = new StreamReader(stream);
+            policy = Load(reader.ReadToEnd(), policySource);
+        }
+        var (mode, steps) = policy is null ? (null, []) : PolicySteps(policy, policySource);
+        return new GatewayPosture(path, settings, policySource, mode, steps);
+    }
+
+    private static (GatewaySetting? Mode, List<GuardStepSetting> Steps) PolicySteps(YamlNode policy, string source)
+    {
+        var flat = Flatten(policy, source);
+        var steps = new List<GuardStepSetting>();
+        foreach (var stage in new[] { "input", "output", "documents" })
+        {
+            for (var i = 0; flat.TryGetValue($"{stage}[{i}].guard", out var guard); i++)
+            {
+                var action = flat.GetValueOrDefault($"{stage}[{i}].action")?.Value ?? "block";
+                var logOnly = flat.GetValueOrDefault($"{stage}[{i}].log-only")?.Value is "true";
+                steps.Add(new GuardStepSetting(stage, guard.Value, action, logOnly, source, guard.Line));
+            }
+        }
+        return (flat.GetValueOrDefault("mode"), steps);
+    }
+
+    private static YamlNode? Load(string yaml, string source)
+    {
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(yaml));
+            return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+        }
+        catch (YamlException e)
+        {
+            throw new BulwarkInputException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Every scalar under <paramref name="root"/> by its dotted path; aliases are not followed (no expansion bombs).</summary>
+    private static Dictionary<string, GatewaySetting> Flatten(YamlNode? root, string file)
+    {
+        var settings = new Dictionary<string, GatewaySetting>(StringComparer.Ordinal);
+        void Walk(YamlNode node, string path, int depth)
+        {
+            if (depth > 32 || settings.Count > 10_000) return;
+            switch (node)
+            {
+                case YamlScalarNode scalar when path.Length > 0:
+                    settings[path] = new GatewaySetting(path, scalar.Value ?? "", file, (int)scalar.Start.Line);
+                    break;
+                case YamlMappingNode map:
+                    foreach (var (key, value) in map.Children)
+                        if (key is YamlScalarNode { Value: { } name }) Walk(value, path.Length == 0 ? name : $"{path}.{name}", depth + 1);
+                    break;
+                case YamlSequenceNode list:
+                    for (var i = 0; i < list.Children.Count; i++) Walk(list.Children[i], $"{path}[{i}]", depth + 1);
+                    break;
+            }
+        }
+        if (root is not null) Walk(root, "", 0);
+        return settings;
+    }
+}

@@ -1,0 +1,37 @@
+using Bulwark.Kernel;
+
+namespace Bulwark.Governance.Assessment;
+
+/// <summary>
+/// Decides the scan checks from the findings: pass with none (informational findings aside), partial when the worst
+/// is low or medium, fail at high or critical. Every finding behind a check is its evidence; a clean check's evidence
+/// is the scan itself (which rules ran over how many files).
+/// </summary>
+public static class ScanChecks
+{
+    public static IEnumerable<CheckResult> Evaluate(IEnumerable<ScanCheckDefinition> definitions, ScanResult scan)
+    {
+        foreach (var definition in definitions)
+        {
+            var check = definition.Check;
+            var findings = scan.Findings
+                .Where(f => f.Severity > Severity.Info && definition.RulePrefixes.Any(p => f.RuleId.StartsWith(p, StringComparison.Ordinal)))
+                .OrderByDescending(f => f.Severity).ThenBy(f => f.Location.Path, StringComparer.Ordinal).ThenBy(f => f.Location.Line)
+                .ToList();
+            var worst = findings.Count == 0 ? (Severity?)null : findings[0].Severity;
+            var outcome = worst switch
+            {
+                null => CheckOutcome.Pass,
+                >= Severity.High => CheckOutcome.Fail,
+                _ => CheckOutcome.Partial,
+            };
+            IReadOnlyList<Evidence> evidence = findings.Count == 0
+                ? [new Evidence(EvidenceKind.Scan, string.Join(", ", definition.RulePrefixes.Select(p => p + "*")),
+                    $"no finding in {scan.Statistics.FilesScanned:N0} scanned files")]
+                : [.. findings.Select(f => new Evidence(EvidenceKind.Finding, f.RuleId, f.Message, f.Location.Path, f.Location.Line, f.Fingerprint, f.Severity))];
+            // A check evidences its own catalog items and those of the rules that fired.
+            var tags = check.Tags.Concat(findings.SelectMany(f => f.Tags)).Distinct(StringComparer.Ordinal).ToList();
+            yield return new CheckResult(check.Id, check.Pillar, check.Title, CheckSource.Scan, check.Weight, outcome, evidence, tags, check.Remediation);
+        }
+    }
+}
