@@ -68,7 +68,8 @@ def nist_ai_rmf(shared):
         else:
             number = ident.split(" ", 1)[1]
             tag = f"{abbrev}-{number}"  # the RMF Playbook's abbreviation, which rule tags use
-            item.update(title=r["statement"],  # the statement is the title: categories and subcategories have no name tag=tag, aliases=[tag, f"{abbrev} {number}"],
+            # The statement is the title: categories and subcategories have no name of their own.
+            item.update(title=r["statement"], tag=tag, aliases=[tag, f"{abbrev} {number}"],
                         parent=r["function"] if level == "category" else r["category"])
         items.append(item)
     counts = {k: sum(1 for i in items if i["kind"] == k) for k in ("function", "category", "subcategory")}
@@ -302,7 +303,7 @@ AUTHORED = {
     "owasp-llm:LLM01": ["iso-42001:A.6.2.4", "iso-42001:A.6.2.6", "eu-ai-act:OBL-HR-ACCURACY-SECURITY", "nist-ai-600-1:information-security",
                         "owasp-agentic:ASI01", "nist-ai-rmf:MS-2.7"],
     "owasp-llm:LLM02": ["iso-42001:A.6.2.6", "iso-42001:A.7.2", "eu-ai-act:OBL-HR-DATA-GOVERNANCE", "eu-ai-act:OBL-HR-ACCURACY-SECURITY",
-                        "nist-ai-600-1:data-privacy", "nist-ai-600-1:information-security", "owasp-agentic:ASI03", "nist-ai-rmf:MS-2.10"],
+                        "nist-ai-600-1:data-privacy", "nist-ai-600-1:information-security", "nist-ai-rmf:MS-2.10"],
     "owasp-llm:LLM03": ["iso-42001:A.10.3", "iso-42001:A.4.4", "iso-42001:A.7.5", "eu-ai-act:OBL-HR-VALUE-CHAIN-25", "eu-ai-act:OBL-HR-ACCURACY-SECURITY",
                         "nist-ai-600-1:value-chain-and-component-integration", "nist-ai-600-1:information-security", "owasp-agentic:ASI04",
                         "nist-ai-rmf:MG-3.1"],
