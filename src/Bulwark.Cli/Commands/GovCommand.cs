@@ -8,10 +8,11 @@ internal static class GovCommand
 {
     public static Command Create(IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout)
     {
-        var gov = new Command("gov", "Governance pillar: drift and bias monitoring (inventory, controls and assessment to come)");
+        var gov = new Command("gov", "Governance pillar: posture assessment, AI inventory, framework controls and coverage, drift and bias monitoring");
         gov.Subcommands.Add(GovDriftCommand.Create(stdout, stderr, rawStdout));
         gov.Subcommands.Add(GovBiasCommand.Create(stdout, stderr, rawStdout));
         gov.Subcommands.Add(GovAssessCommand.Create(stdout, stderr, rawStdout));
+        gov.Subcommands.Add(GovControlsCommand.Create(stdout, stderr, rawStdout));
         return gov;
     }
 }
