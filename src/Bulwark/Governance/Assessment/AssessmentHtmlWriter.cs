@@ -19,7 +19,7 @@ public static class AssessmentHtmlWriter
         .meta{color:#4b5563}.overall{font-size:2.6rem;font-weight:700}
         .top{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:center}
         .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:.8rem;flex:1;min-width:300px}
-        .pillar-card{border:1px solid #e5e7eb;border-radius:8px;padding:.7rem}.pillar-card b{display:block;font-size:1.6rem}
+        .pillar-card{border:1px solid #e5e7eb;border-radius:8px;padding:.7rem;color:inherit;text-decoration:none}.pillar-card b{display:block;font-size:1.6rem}
         table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e5e7eb;vertical-align:top}
         .pass{color:#15803d}.partial{color:#b45309}.fail{color:#b91c1c}.unanswered{color:#6d28d9}.na{color:#6b7280}
         .badge{font-weight:600;text-transform:uppercase;font-size:.8rem}
@@ -77,7 +77,7 @@ public static class AssessmentHtmlWriter
 
     private static void WriteFrameworks(PostureAssessment a, TextWriter w)
     {
-        const int labelWidth = 250, barWidth = 560, rowHeight = 30;
+        const int labelWidth = 350, barWidth = 470, rowHeight = 30;
         w.WriteLine("<section id=\"frameworks\"><h2>Framework coverage</h2>");
         w.WriteLine("<p class=\"meta\">Per framework, the share of its controls the assessment evidences as <span class=\"pass\">met</span>, shows a <span class=\"partial\">gap</span> in, or does <span class=\"na\">not assess</span>.</p>");
         var height = a.Frameworks.Count * rowHeight + 10;
@@ -86,7 +86,7 @@ public static class AssessmentHtmlWriter
         {
             var f = a.Frameworks[i];
             var y = i * rowHeight + 5;
-            w.WriteLine($"<text class=\"bar-label\" x=\"0\" y=\"{y + 17}\">{E(f.Name)}</text>");
+            w.WriteLine($"<text class=\"bar-label\" x=\"0\" y=\"{y + 17}\">{E(ShortName(f.Name))}</text>");
             var x = (double)labelWidth;
             foreach (var (count, colour) in new[] { (f.Met, "#16a34a"), (f.Gaps, "#f59e0b"), (f.NotAssessed, "#d1d5db") })
             {
@@ -165,6 +165,10 @@ public static class AssessmentHtmlWriter
         < -0.05 => $"<span class=\"down\">{delta.ToString("0.#", Invariant)}</span>",
         _ => "±0",
     };
+
+    /// <summary>A framework name that fits the bar label: a long trailing parenthesis goes.</summary>
+    private static string ShortName(string name) =>
+        name.Length > 48 && name.LastIndexOf(" (", StringComparison.Ordinal) is > 0 and var cut ? name[..cut] : name;
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }

@@ -55,7 +55,7 @@ public static class QuestionnaireReader
                     problems.Add(At(source, keyNode, $"no question '{id}' (questions: {string.Join(", ", AssessmentChecks.Embedded.Questions.Select(q => q.Check.Id))})"));
                     continue;
                 }
-                if (ReadAnswer(id, valueNode, source, problems) is { } answer) answers[id] = answer;
+                if (ReadAnswer(id, valueNode, (int)keyNode.Start.Line, source, problems) is { } answer) answers[id] = answer;
             }
         }
         else if (section is not null && section is not YamlScalarNode { Value: null or "" })
@@ -67,7 +67,7 @@ public static class QuestionnaireReader
         return new QuestionnaireAnswers(source, Scalar(top, "answered-by")?.Value, Scalar(top, "date")?.Value, answers);
     }
 
-    private static Answer? ReadAnswer(string id, YamlNode node, string source, List<string> problems)
+    private static Answer? ReadAnswer(string id, YamlNode node, int line, string source, List<string> problems)
     {
         YamlScalarNode? word;
         string? note = null, reference = null;
@@ -107,7 +107,7 @@ public static class QuestionnaireReader
             problems.Add(At(source, node, $"{id} is answered n/a without a `note:` saying why"));
             return null;
         }
-        return new Answer(id, value.Value, note, reference, (int)node.Start.Line);
+        return new Answer(id, value.Value, note, reference, line);
     }
 
     private static YamlScalarNode? Scalar(YamlMappingNode map, string key) =>
