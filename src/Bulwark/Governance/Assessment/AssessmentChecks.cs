@@ -20,7 +20,7 @@ public sealed class AssessmentChecks
 {
     private static readonly Lazy<AssessmentChecks> Lazy = new(Load);
 
-    private AssessmentChecks(IReadOnlyList<ScanCheckDefinition> scan, IReadOnlyList<FactCheckDefinition> gateway, IReadOnlyList<FactCheckDefinition> inventory, IReadOnlyList<Question> questions)
+    public AssessmentChecks(IReadOnlyList<ScanCheckDefinition> scan, IReadOnlyList<FactCheckDefinition> gateway, IReadOnlyList<FactCheckDefinition> inventory, IReadOnlyList<Question> questions)
     {
         Scan = scan;
         Gateway = gateway;

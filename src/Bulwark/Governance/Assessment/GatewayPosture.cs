@@ -93,6 +93,11 @@ public static class GatewayPostureReader
         {
             throw new BulwarkInputException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {e.Message}", e);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input instead of a YamlException.
+            throw new BulwarkInputException($"{source}: invalid YAML: {e.Message}", e);
+        }
     }
 
     /// <summary>Every scalar under <paramref name="root"/> by its dotted path; aliases are not followed (no expansion bombs).</summary>

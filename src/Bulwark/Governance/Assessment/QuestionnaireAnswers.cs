@@ -125,6 +125,11 @@ public static class QuestionnaireReader
         {
             throw new BulwarkInputException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid questionnaire: {e.Message}", e);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input instead of a YamlException.
+            throw new BulwarkInputException($"{source}: invalid questionnaire: {e.Message}", e);
+        }
     }
 
     private static string At(string source, YamlNode node, string message) => $"{source}:{node.Start.Line}:{node.Start.Column}: {message}";
