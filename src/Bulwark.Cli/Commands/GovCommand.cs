@@ -11,6 +11,7 @@ internal static class GovCommand
         var gov = new Command("gov", "Governance pillar: drift and bias monitoring (inventory, controls and assessment to come)");
         gov.Subcommands.Add(GovDriftCommand.Create(stdout, stderr, rawStdout));
         gov.Subcommands.Add(GovBiasCommand.Create(stdout, stderr, rawStdout));
+        gov.Subcommands.Add(GovInventoryCommand.Create(stdout, stderr, rawStdout));
         return gov;
     }
 }

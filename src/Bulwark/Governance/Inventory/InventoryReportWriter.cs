@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Bulwark.Governance.Inventory;
@@ -47,7 +48,7 @@ public static class InventoryReportWriter
     public static void WriteJson(InventoryReport report, Stream output, string toolVersion)
     {
         ArgumentNullException.ThrowIfNull(report);
-        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteString("tool", "bulwark gov inventory");
         json.WriteString("version", toolVersion);
