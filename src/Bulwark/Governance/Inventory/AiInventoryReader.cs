@@ -289,6 +289,11 @@ public static class AiInventoryReader
             var inner = e.InnerException is null ? "" : $" ({e.InnerException.Message})";
             throw new BulwarkInputException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid {what}: {e.Message}{inner}", e);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (seen in fuzzing): still the user's input.
+            throw new BulwarkInputException($"{source}: invalid {what}: the YAML cannot be parsed ({e.Message})", e);
+        }
     }
 
     private static BulwarkInputException Error(string source, Mark mark, string what, string message) =>
