@@ -10,7 +10,8 @@ namespace Bulwark.Governance.Inventory;
 /// Finds AI use in a project tree: model files (by extension, checked against their magic bytes where the extension
 /// is ambiguous), AI SDK imports in Python, JS/TS, C#, Go and Java/Kotlin, AI SDKs in dependency manifests, and AI
 /// service URLs in code and configuration. Bounded: depth, file count, bytes read per file; every regex is
-/// non-backtracking and runs on one line at a time.
+/// non-backtracking and runs on one line at a time. <c>.gitignore</c> and <c>.bulwarkignore</c> are honoured (see
+/// <see cref="IgnoreFiles"/>).
 /// </summary>
 internal static partial class ProjectDiscovery
 {
@@ -58,11 +59,12 @@ internal static partial class ProjectDiscovery
         if (!Directory.Exists(full)) throw new Kernel.BulwarkInputException($"path '{root}' does not exist");
 
         var files = 0;
-        var stack = new Stack<(DirectoryInfo Directory, string Relative, int Depth)>();
-        stack.Push((new DirectoryInfo(full), "", 0));
+        var stack = new Stack<(DirectoryInfo Directory, string Relative, int Depth, IgnoreFiles Ignored)>();
+        stack.Push((new DirectoryInfo(full), "", 0, IgnoreFiles.Empty));
         while (stack.Count > 0 && files < MaxFiles)
         {
-            var (directory, relative, depth) = stack.Pop();
+            var (directory, relative, depth, inherited) = stack.Pop();
+            var ignored = inherited.With(directory, relative);
             FileSystemInfo[] entries;
             try
             {
@@ -78,6 +80,7 @@ internal static partial class ProjectDiscovery
                 // Links are not followed: no loops, no escape from the tree.
                 if (entry.LinkTarget is not null) continue;
                 var childRelative = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
+                if (ignored.IsIgnored(childRelative, entry is DirectoryInfo)) continue;
                 if (entry is DirectoryInfo sub)
                 {
                     if (!SkippedDirectories.Contains(sub.Name) && depth + 1 <= MaxDepth) subdirectories.Add((sub, childRelative));
@@ -87,7 +90,7 @@ internal static partial class ProjectDiscovery
                     ScanFile(file, childRelative, uses);
                 }
             }
-            for (var i = subdirectories.Count - 1; i >= 0; i--) stack.Push((subdirectories[i].Item1, subdirectories[i].Item2, depth + 1));
+            for (var i = subdirectories.Count - 1; i >= 0; i--) stack.Push((subdirectories[i].Item1, subdirectories[i].Item2, depth + 1, ignored));
         }
         return Order(uses);
     }

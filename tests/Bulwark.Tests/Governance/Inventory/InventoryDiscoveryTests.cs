@@ -26,6 +26,12 @@ public class InventoryDiscoveryTests
         dir.WriteBytes("models/blob.bin", [1, 2, 3, 4]);
         dir.WriteBytes("node_modules/openai/index.pkl", [0x80, 0x04, 0x2e]);
         dir.Write("node_modules/openai/index.js", "import OpenAI from 'openai';\n");
+        dir.Write(".gitignore", "# outputs\nbuild/\n/generated.py\n");
+        dir.Write("build/gen.py", "import openai\n");
+        dir.Write("generated.py", "import openai\n");
+        dir.Write("sub/.bulwarkignore", "*.ts\n");
+        dir.Write("sub/x.ts", "import OpenAI from 'openai';\n");
+        dir.Write("sub/generated.py", "import openai\n");
         return dir;
     }
 
@@ -50,6 +56,7 @@ public class InventoryDiscoveryTests
             "CodeSdk pyproject.toml:4 cohere [Cohere] cohere",
             "CodeSdk requirements.txt:3 mistralai [Mistral AI] mistralai",
             "CodeSdk requirements.txt:4 langchain_core [LangChain] langchain_core",
+            "CodeSdk sub/generated.py:1 openai [OpenAI] import openai",
             "CodeSdk svc/Chat.cs:2 Microsoft.SemanticKernel [Semantic Kernel] using Microsoft.SemanticKernel;",
             "CodeSdk svc/Chat.cs:3 OpenAI [OpenAI] using OpenAI.Chat;",
             "CodeSdk svc/Svc.csproj:3 Azure.AI.OpenAI [Azure OpenAI] Azure.AI.OpenAI",
