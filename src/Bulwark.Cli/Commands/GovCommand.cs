@@ -13,6 +13,7 @@ internal static class GovCommand
         gov.Subcommands.Add(GovBiasCommand.Create(stdout, stderr, rawStdout));
         gov.Subcommands.Add(GovAssessCommand.Create(stdout, stderr, rawStdout));
         gov.Subcommands.Add(GovControlsCommand.Create(stdout, stderr, rawStdout));
+        gov.Subcommands.Add(GovInventoryCommand.Create(stdout, stderr, rawStdout));
         return gov;
     }
 }
