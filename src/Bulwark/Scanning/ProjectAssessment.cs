@@ -2,6 +2,7 @@ using Bulwark.Governance.Assessment;
 using Bulwark.Governance.Inventory;
 using Bulwark.Kernel;
 using Bulwark.Kernel.RulePacks;
+using Bulwark.Usage.Guards;
 
 namespace Bulwark.Scanning;
 
@@ -44,7 +45,7 @@ public static class ProjectAssessment
         var scan = new Scanner(catalog, (options.Scan ?? new ScanOptions { Roots = [root] }) with { Roots = [root] }).Run(cancellationToken);
 
         var gatewayPath = options.GatewayConfigPath ?? FindGatewayConfig(root);
-        var gateway = gatewayPath is null ? null : GatewayPostureReader.ReadFile(gatewayPath) with { Keys = options.GatewayKeys };
+        var gateway = gatewayPath is null ? null : GatewayPostureReader.ReadFile(gatewayPath, GuardPolicy.DefaultText()) with { Keys = options.GatewayKeys };
         var gatewaySearched = options.GatewayConfigPath ?? $"looked for {string.Join(" or ", GatewayFiles)} under {root}";
 
         var inventoryPath = options.InventoryPath ?? Path.Combine(root, InventoryFile);
@@ -84,7 +85,8 @@ public static class ProjectAssessment
                 notes.Add($"the AI inventory {path} is invalid, so no system counts as declared");
             }
         }
-        var discovered = InventoryDiscovery.FromProject(root).AsEnumerable();
+        // Discovery names files relative to the project; findings name them as the scan was given them.
+        var discovered = InventoryDiscovery.FromProject(root).Select(u => u.File is null || Path.IsPathRooted(u.File) ? u : u with { File = Path.Combine(root, u.File) });
         if (gatewayPath is not null) discovered = discovered.Concat(InventoryDiscovery.FromGatewayConfig(gatewayPath));
         foreach (var report in discoverReports) discovered = discovered.Concat(InventoryDiscovery.FromDiscoverReport(report));
         return new InventoryEvidence(path, declared, problem, InventoryReconciler.Reconcile(declared, discovered.ToList()));

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Bulwark.Kernel;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -41,9 +40,8 @@ public static class GatewayPostureReader
 {
     public const long MaxBytes = 1024 * 1024;
 
-    private const string DefaultPolicyResource = "Bulwark.Usage.Guards.default-policy.yaml";
-
-    public static GatewayPosture ReadFile(string path)
+    /// <param name="defaultPolicy">The YAML of the policy the gateway uses when its configuration names none (the usage pillar owns it).</param>
+    public static GatewayPosture ReadFile(string path, string defaultPolicy)
     {
         var settings = Flatten(Load(YamlInput.ReadFile(path, MaxBytes, "gateway configuration"), path), path);
         string policySource;
@@ -57,9 +55,7 @@ public static class GatewayPostureReader
         else
         {
             policySource = "(the embedded default policy)";
-            using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(DefaultPolicyResource)!;
-            using var reader = new StreamReader(stream);
-            policy = Load(reader.ReadToEnd(), policySource);
+            policy = Load(defaultPolicy, policySource);
         }
         var (mode, steps) = policy is null ? (null, []) : PolicySteps(policy, policySource);
         return new GatewayPosture(path, settings, policySource, mode, steps);

@@ -107,7 +107,7 @@ public sealed class AssessmentInputTests
               - guard: secrets
                 action: redact
             """);
-        var gateway = GatewayPostureReader.ReadFile(dir.Combine("gateway.yaml"));
+        var gateway = GatewayPostureReader.ReadFile(dir.Combine("gateway.yaml"), Bulwark.Usage.Guards.GuardPolicy.DefaultText());
         Assert.Equal(new GatewaySetting("upstreams[0].api-key", "sk-literal-value-here", dir.Combine("gateway.yaml"), 5), gateway.Setting("upstreams[0].api-key"));
         Assert.Equal(
             [("input", "prompt-attack", "block", false, 3), ("output", "canary", "block", false, 10), ("output", "secrets", "redact", false, 11), ("documents", "prompt-attack", "block", true, 6)],

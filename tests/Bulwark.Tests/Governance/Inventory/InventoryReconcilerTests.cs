@@ -121,7 +121,7 @@ public class InventoryReconcilerTests
             "Undeclared Azure OpenAI: code-endpoint config/settings.yaml:11 acme-eastus2.openai.azure.com",
             "Undeclared Model files in models/: model-file models/intent-router.keras intent-router.keras; model-file models/sentiment-classifier.pkl sentiment-classifier.pkl",
             "Undeclared Ollama: code-endpoint deploy/compose/docker-compose.ai.yml:10 ollama:11434",
-            "Declared Customer support bot: code-sdk app/llm_client.py:5 openai; code-sdk app/rag/embeddings.py:2 huggingface_hub; code-sdk app/rag/embeddings.py:3 pinecone; "
+            "Declared Customer support bot: code-sdk app/llm_client.py:5 openai; code-sdk app/rag/embeddings.py:2 huggingface_hub; code-sdk app/rag/embeddings.py:3 pinecone; code-endpoint deploy/gateway/bulwark-gateway.yaml:9 api.openai.com; "
                 + "code-sdk notebooks/prompt_experiments.ipynb:17 openai; code-sdk requirements.txt:3 openai; code-sdk requirements.txt:5 huggingface_hub; "
                 + "code-sdk requirements.txt:6 pinecone; code-sdk requirements.txt:7 langsmith",
         ];
