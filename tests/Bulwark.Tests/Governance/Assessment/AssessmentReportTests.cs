@@ -108,6 +108,21 @@ public sealed partial class AssessmentReportTests
         Assert.Equal(gains.OrderByDescending(g => g), gains);
     }
 
+    [Fact]
+    public void The_documentation_lists_every_check_and_states_the_sample_scores_as_measured()
+    {
+        var docs = File.ReadAllText(Path.Combine(Bulwark.Eval.RepositoryPaths.Root, "docs", "governance-assess.md"));
+        var definitions = AssessmentChecks.Embedded;
+        foreach (var id in definitions.Scan.Select(c => c.Check.Id).Concat(definitions.Gateway.Select(c => c.Check.Id)).Concat(definitions.Inventory.Select(c => c.Check.Id)).Concat(definitions.Questions.Select(q => q.Check.Id)))
+            Assert.Contains($"`{id}`", docs, StringComparison.Ordinal);
+
+        using var report = JsonDocument.Parse(BulwarkProcess.Run("gov", "assess", Sample, "--format", "json").Expect(0).Stdout);
+        var root = report.RootElement;
+        var scores = string.Join(", ", root.GetProperty("pillars").EnumerateArray().Select(p => $"{p.GetProperty("pillar").GetString()} {p.GetProperty("score").GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+        var stated = $"It scores {root.GetProperty("overall").GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture)} overall ({scores}) with {root.GetProperty("remediation").GetArrayLength()} remediation items";
+        Assert.Contains(stated, docs.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
+
     private static List<(int X, int Y)> Pixels(PngImage image, (byte R, byte G, byte B) colour)
     {
         var found = new List<(int, int)>();
