@@ -25,7 +25,7 @@ public static class AssessmentHtmlWriter
         .badge{font-weight:600;text-transform:uppercase;font-size:.8rem}
         details{margin:.2rem 0}summary{cursor:pointer}ul.evidence{margin:.3rem 0 .6rem 1.2rem;font-size:.92rem}
         code{background:#f3f4f6;padding:0 .25rem;border-radius:3px}.bar-label{font-size:13px}
-        .up{color:#15803d}.down{color:#b91c1c}
+        .up{color:#15803d}.down{color:#b91c1c}td.where{font-size:.8rem;color:#4b5563;overflow-wrap:anywhere;max-width:360px}
         """;
 
     public static void Write(PostureAssessment assessment, TextWriter w)
@@ -118,7 +118,7 @@ public static class AssessmentHtmlWriter
         w.WriteLine("<table><tr><th>#</th><th>Pillar</th><th>What to do</th><th>Gain</th><th>Where</th></tr>");
         foreach (var r in a.Remediation)
             w.WriteLine($"<tr><td>{r.Rank}</td><td>{AssessmentNames.Title(r.Pillar)}</td><td><a href=\"#check-{E(r.Check)}\"><code>{E(r.Check)}</code></a> {E(r.Action)}</td>"
-                + $"<td>+{r.Gain.ToString("0.0", Invariant)}</td><td>{string.Join("<br>", r.Where.Select(E))}</td></tr>");
+                + $"<td>+{r.Gain.ToString("0.0", Invariant)}</td><td class=\"where\">{string.Join("<br>", r.Where.Select(E))}</td></tr>");
         w.WriteLine("</table><p class=\"meta\">Gain: overall points won back when the check passes.</p></section>");
     }
 
