@@ -28,7 +28,7 @@ var root = new RootCommand("Bulwark: secure generative AI across data, model, us
     RulesCommand.Create(stdoutConsole, Console.Out),
     UsageCommand.Create(stderr),
     DataCommand.Create(stdoutConsole, Console.Out),
-    ModelCommand.Create(stdoutConsole, Console.Out, Console.Error),
+    ModelCommand.Create(stdoutConsole, stderr, Console.Out, Console.Error),
     InfraCommand.Create(stdoutConsole, stderr, Console.Out),
     DiscoverCommand.Create(stdoutConsole, stderr, Console.Out),
     GovCommand.Create(stdoutConsole, stderr, Console.Out),

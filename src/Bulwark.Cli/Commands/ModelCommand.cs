@@ -13,15 +13,15 @@ namespace Bulwark.Cli.Commands;
 /// </summary>
 internal static class ModelCommand
 {
-    public static Command Create(IAnsiConsole stdout, TextWriter rawStdout, TextWriter stderr)
+    public static Command Create(IAnsiConsole stdout, IAnsiConsole stderrConsole, TextWriter rawStdout, TextWriter stderr)
     {
         var model = new Command("model", "Model pillar: scan model files for code that runs on load, sign and verify model directories, AI bill of materials");
-        model.Subcommands.Add(Scan(stdout, rawStdout));
+        model.Subcommands.Add(Scan(stdout, stderrConsole, rawStdout));
         foreach (var command in ModelSigningCommands.Create(rawStdout, stderr)) model.Subcommands.Add(command);
         return model;
     }
 
-    private static Command Scan(IAnsiConsole stdout, TextWriter rawStdout)
+    private static Command Scan(IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout)
     {
         var paths = new Argument<string[]>("path") { Description = "Model files or folders (scanned recursively)", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format", "-f") { Description = "Output: console, json or sarif", DefaultValueFactory = _ => "console" };
@@ -35,25 +35,20 @@ internal static class ModelCommand
             foreach (var root in roots.Where(r => !File.Exists(r) && !Directory.Exists(r))) throw new BulwarkInputException($"path '{root}' does not exist");
             var results = new ModelScanner().Scan(roots, cancellationToken);
             var target = parse.GetValue(output);
-            switch (parse.GetValue(format))
+            var formatName = parse.GetValue(format);
+            if (formatName is not ("json" or "sarif") && target is null)
             {
-                case "json":
-                    WriteTo(target, rawStdout, s => ModelReportWriter.WriteJson(results, s));
-                    break;
-                case "sarif":
-                    var rules = RuleCatalog.Load().Rules.Where(r => r.IsModelRule).ToList();
-                    WriteTo(target, rawStdout, s => ModelReportWriter.WriteSarif(results, rules, Version, s));
-                    break;
-                default:
-                    if (target is null) Render(results, stdout);
-                    else
-                    {
-                        using var writer = new StreamWriter(target);
-                        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No });
-                        console.Profile.Width = 200;
-                        Render(results, console);
-                    }
-                    break;
+                Render(results, stdout);
+            }
+            else
+            {
+                Action<Stream> write = formatName switch
+                {
+                    "json" => s => ModelReportWriter.WriteJson(results, s),
+                    "sarif" => s => ModelReportWriter.WriteSarif(results, RuleCatalog.Load().Rules.Where(r => r.IsModelRule).ToList(), Version, s),
+                    _ => ReportOutput.PlainConsole(console => Render(results, console)),
+                };
+                ReportOutput.Deliver(write, target, rawStdout, stderr, $"{results.Count} files scanned");
             }
             return Task.FromResult(ExitCode(results, parse.GetValue(strict)));
         });
@@ -65,19 +60,6 @@ internal static class ModelCommand
         results.Any(r => r.Verdict == ModelVerdict.Malicious || (strict && r.Verdict is ModelVerdict.Suspicious or ModelVerdict.Error))
             ? ExitCodes.Findings
             : ExitCodes.Clean;
-
-    private static void WriteTo(string? path, TextWriter stdout, Action<Stream> write)
-    {
-        if (path is not null)
-        {
-            using var file = File.Create(path);
-            write(file);
-            return;
-        }
-        using var buffer = new MemoryStream();
-        write(buffer);
-        stdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-    }
 
     private static void Render(IReadOnlyList<ModelFileResult> results, IAnsiConsole console)
     {

@@ -33,6 +33,25 @@ public sealed class ModelScanCommandTests
         Assert.Contains("does not exist", missing.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Output_replaces_the_file_whole_and_a_failed_run_keeps_the_previous_report()
+    {
+        using var dir = new TempDirectory();
+        var report = dir.Combine("models.json");
+        var run = BulwarkProcess.Run("model", "scan", Models, "--format", "json", "--output", report).Expect(1);
+        Assert.Equal("", run.Stdout);
+        Assert.Contains("report written to", run.Stderr, StringComparison.Ordinal);
+        var written = File.ReadAllText(report);
+        Assert.Equal(2, JsonDocument.Parse(written).RootElement.GetProperty("files").GetArrayLength());
+
+        BulwarkProcess.Run("model", "scan", dir.Combine("absent.pt"), "--format", "json", "--output", report).Expect(2);
+        Assert.Equal(written, File.ReadAllText(report));
+        Assert.Single(Directory.GetFiles(dir.Combine(".")));   // no temporary file left behind
+
+        BulwarkProcess.Run("model", "scan", Models, "--output", report).Expect(1);
+        Assert.Contains("MALICIOUS", File.ReadAllText(report), StringComparison.Ordinal);
+    }
+
     [SharedDataFact]
     public void Sarif_output_validates_against_the_SARIF_2_1_0_schema()
     {
