@@ -100,6 +100,19 @@ public class ComposeWorkloadTests
 
     private static InfraMap Env(InfraMap workload) => Assert.IsType<InfraMap>(Assert.Single(new Bulwark.Infra.Checks.InfraPath("containers.env").Values(workload)));
 
+    [Theory]
+    [InlineData("pa$$word", "pa$word", ScalarKind.Text)]            // $$ is compose's escaped dollar: a literal
+    [InlineData("sk-$$$$x", "sk-$$x", ScalarKind.Text)]
+    [InlineData("$$HOME/x", "$HOME/x", ScalarKind.Text)]
+    [InlineData("cost: 5$", "cost: 5$", ScalarKind.Text)]            // a lone dollar before nothing interpolates nothing
+    [InlineData("$${KEY}-${KEY}", "$${KEY}-${KEY}", ScalarKind.Expression)]
+    public void An_escaped_dollar_is_a_literal_and_any_other_interpolation_an_expression(string written, string value, ScalarKind kind)
+    {
+        var env = Env(Api($"environment:\n  SECRET: '{written}'"));
+        var scalar = (InfraScalar)Assert.Single(env.Entries).Value;
+        Assert.Equal((value, kind), (scalar.Text, scalar.Kind));
+    }
+
     [Fact]
     public void Environment_as_a_map_keeps_literals_and_makes_interpolations_expressions()
     {

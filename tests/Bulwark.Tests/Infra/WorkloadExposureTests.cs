@@ -223,6 +223,30 @@ public class WorkloadExposureTests
         Assert.Equal("false", TextAt(workload, "ingress-without-tls")); // a route is not an Ingress
     }
 
+    [Theory]
+    [InlineData("gateways", "\n          namespace: ai", true)]     // a route in the gateway's namespace reaching into "ai"
+    [InlineData("gateways", "", false)]                           // without a namespace it names a Service of its own
+    [InlineData("ai", "\n          namespace: other", false)]     // a Service of the same name elsewhere
+    [InlineData("ai", "\n          kind: InferencePool", false)]   // not a Service at all
+    public void An_HTTPRoute_backendRef_reaches_the_Service_of_the_namespace_and_kind_it_names(string routeNamespace, string reference, bool exposed)
+    {
+        var route = Read("deploy/route.yaml", $"""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: chat-route
+              namespace: {routeNamespace}
+            spec:
+              rules:
+                - backendRefs:
+                    - name: ollama-svc{reference}
+                      port: 11434
+            """);
+        var workload = Workload(Address, Deploy(), Service("ClusterIP"), route);
+        if (exposed) Assert.Equal(("true", 9, "deploy/route.yaml"), Where(workload, "exposed"));
+        else AssertNotExposed(workload);
+    }
+
     [Fact]
     public void HostNetwork_exposes_the_pods_at_its_line()
     {

@@ -98,9 +98,25 @@ internal static class ComposeWorkloads
 
     private static bool IsCdiGpu(string device) => device.Contains("/gpu=", StringComparison.Ordinal);
 
-    /// <summary><c>${VAR}</c> and <c>$VAR</c> come from the shell or .env at deploy time: not a literal in the file.</summary>
-    private static InfraValue Interpolated(InfraValue value) =>
-        value is InfraScalar { Kind: ScalarKind.Text } s && s.Text.Contains('$', StringComparison.Ordinal) ? s with { Kind = ScalarKind.Expression } : value;
+    /// <summary>
+    /// <c>${VAR}</c> and <c>$VAR</c> come from the shell or .env at deploy time: not a literal in the file. <c>$$</c> is
+    /// compose's escaped dollar, so <c>pa$$word</c> is the literal <c>pa$word</c>.
+    /// </summary>
+    private static InfraValue Interpolated(InfraValue value)
+    {
+        if (value is not InfraScalar { Kind: ScalarKind.Text } s || !s.Text.Contains('$', StringComparison.Ordinal)) return value;
+        for (var i = 0; i < s.Text.Length; i++)
+        {
+            if (s.Text[i] != '$') continue;
+            if (i + 1 < s.Text.Length && s.Text[i + 1] == '$')
+            {
+                i++;
+                continue;
+            }
+            if (i + 1 < s.Text.Length && (s.Text[i + 1] == '{' || s.Text[i + 1] == '_' || char.IsAsciiLetter(s.Text[i + 1]))) return s with { Kind = ScalarKind.Expression };
+        }
+        return s with { Text = s.Text.Replace("$$", "$", StringComparison.Ordinal) };
+    }
 
     /// <summary>A bind mount's host side: <c>/srv/models:/models:ro</c>, <c>./data:/data</c>, or the long form with <c>type: bind</c>.</summary>
     private static InfraScalar? HostPath(InfraValue volume)

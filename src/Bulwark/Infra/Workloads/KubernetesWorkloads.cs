@@ -123,8 +123,9 @@ internal static class KubernetesWorkloads
             else if (serviceSpec.Get("externalIPs") is InfraList { Items.Count: > 0 } external)
                 workload.Exposure ??= (In(external, service), $"Service {service.Name} with external IPs");
         }
-        var names = selecting.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var (route, _, backends) in routes.Where(r => r.Namespace == ns))
+        // Routes name a backend by namespace and name: a Gateway API backendRef may reach across namespaces.
+        var names = selecting.Select(s => BackendKey(ns, s.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var (route, _, backends) in routes)
         {
             // The backend the route names first among the Services that select the pods.
             InfraScalar? backend = null;
@@ -147,26 +148,37 @@ internal static class KubernetesWorkloads
             workload.Exposure ??= (rayService, $"the head Service of type {rayService.Text}");
     }
 
+    /// <summary>Each Service a route sends traffic to, by <see cref="BackendKey"/>, with its order and its place.</summary>
     private static Dictionary<string, (int Order, InfraScalar At)> FirstBackends(InfraResource route)
     {
         var first = new Dictionary<string, (int, InfraScalar)>(StringComparer.Ordinal);
-        foreach (var backend in Backends(route)) first.TryAdd(backend.Text, (first.Count, backend));
+        var ns = KubernetesManifest.Namespace(route);
+        foreach (var (backendNamespace, name) in Backends(route)) first.TryAdd(BackendKey(backendNamespace ?? ns, name.Text), (first.Count, name));
         return first;
     }
 
-    /// <summary>Service names an Ingress or a Gateway API route sends traffic to, each at its place.</summary>
-    private static IEnumerable<InfraScalar> Backends(InfraResource route)
+    private static string BackendKey(string ns, string service) => $"{ns}/{service}";
+
+    /// <summary>
+    /// The Services an Ingress or a Gateway API route sends traffic to, each at its place, with the namespace a
+    /// backendRef names (null: the route's own). backendRefs of another kind than Service (an InferencePool, a
+    /// ServiceImport) are not Services of the manifests and are left out.
+    /// </summary>
+    private static IEnumerable<(string? Namespace, InfraScalar Name)> Backends(InfraResource route)
     {
         var spec = route.Body.Get("spec") as InfraMap;
         foreach (var backend in Descendants(spec).OfType<InfraMap>())
         {
-            if ((backend.Get("service") as InfraMap)?.Get("name") is InfraScalar name) yield return name;
-            if (backend.Get("serviceName") is InfraScalar legacy) yield return legacy;
+            if ((backend.Get("service") as InfraMap)?.Get("name") is InfraScalar name) yield return (null, name);
+            if (backend.Get("serviceName") is InfraScalar legacy) yield return (null, legacy);
         }
         foreach (var rule in InfraList.ItemsOf(spec?.Get("rules")).OfType<InfraMap>())
         {
             foreach (var reference in InfraList.ItemsOf(rule.Get("backendRefs")).OfType<InfraMap>())
-                if (reference.Get("name") is InfraScalar name) yield return name;
+            {
+                if (reference.Text("kind") is { } kind && kind != "Service") continue;
+                if (reference.Get("name") is InfraScalar name) yield return (reference.Text("namespace"), name);
+            }
         }
     }
 
