@@ -30,9 +30,10 @@ internal static class GovAssessCommand
         var output = new Option<string?>("--output", "-o") { Description = "Write the report to this file instead of stdout" };
         var failUnder = new Option<double?>("--fail-under") { Description = "Exit 1 when the overall score is under this (0-100)" };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob of paths the scan skips, gitignore syntax (repeatable)", Arity = ArgumentArity.ZeroOrMore };
+        var noProgress = new Option<bool>("--no-progress") { Description = "Do not draw the scan's progress bar" };
         var command = new Command("assess", "Score a project's posture on the five pillars from scan findings, gateway configuration, AI inventory and questionnaire; framework coverage and a ranked remediation list")
         {
-            path, inventory, answers, gatewayConfig, gatewayDb, discoverReports, previous, format, output, failUnder, exclude,
+            path, inventory, answers, gatewayConfig, gatewayDb, discoverReports, previous, format, output, failUnder, exclude, noProgress,
         };
         CommonOptions.AddRuleAndNerOptions(command);
         command.SetAction((parse, cancellationToken) =>
@@ -52,7 +53,9 @@ internal static class GovAssessCommand
                 Scan = new ScanOptions { Roots = [root], Excludes = parse.GetValue(exclude) ?? [], Ner = ner },
                 ToolVersion = Version,
             };
-            var assessment = ProjectAssessment.Assess(root, catalog, options, cancellationToken);
+            var assessment = ScanCommand.ShowsProgress(parse.GetValue(noProgress), stderr)
+                ? ScanCommand.WithProgress(stderr, "Assessing", progress => ProjectAssessment.Assess(root, catalog, options with { Scan = options.Scan! with { Progress = progress } }, cancellationToken))
+                : ProjectAssessment.Assess(root, catalog, options, cancellationToken);
             if (parse.GetValue(previous) is { } before) assessment = AssessmentDiffer.WithDiff(assessment, before);
             Write(assessment, parse.GetValue(format)!, parse.GetValue(output), stdout, stderr, rawStdout);
             return Task.FromResult(threshold is { } t && assessment.Overall < t ? ExitCodes.Findings : ExitCodes.Clean);

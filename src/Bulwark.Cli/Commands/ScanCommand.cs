@@ -54,7 +54,7 @@ internal static class ScanCommand
                 if (!File.Exists(root) && !Directory.Exists(root)) throw new BulwarkInputException($"path '{root}' does not exist");
             }
 
-            var showProgress = !parse.GetValue(noProgress) && !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive;
+            var showProgress = ShowsProgress(parse.GetValue(noProgress), stderr);
             var result = showProgress ? RunWithProgress(catalog, options, stderr, cancellationToken) : new Scanner(catalog, options).Run(cancellationToken);
             var report = new ScanReport(result, catalog.Rules, Version, options.Roots);
 
@@ -74,19 +74,22 @@ internal static class ScanCommand
 
     private static string Version => typeof(ScanCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    private static ScanResult RunWithProgress(Kernel.RulePacks.RuleCatalog catalog, ScanOptions options, IAnsiConsole stderr, CancellationToken cancellationToken)
+    private static ScanResult RunWithProgress(Kernel.RulePacks.RuleCatalog catalog, ScanOptions options, IAnsiConsole stderr, CancellationToken cancellationToken) =>
+        WithProgress(stderr, "Scanning", progress => new Scanner(catalog, options with { Progress = progress }).Run(cancellationToken));
+
+    /// <summary>Runs <paramref name="work"/> under a progress bar on stderr that the scan it starts reports to.</summary>
+    internal static T WithProgress<T>(IAnsiConsole stderr, string description, Func<IProgress<ScanProgress>, T> work)
     {
-        ScanResult? result = null;
+        T? result = default;
         stderr.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
-            .Start(context =>
-            {
-                var task = context.AddTask("Scanning", maxValue: 1);
-                result = new Scanner(catalog, options with { Progress = new SynchronousProgress(task) }).Run(cancellationToken);
-            });
+            .Start(context => result = work(new SynchronousProgress(context.AddTask(description, maxValue: 1))));
         return result!;
     }
+
+    /// <summary>A progress bar only where a person watches: stderr is an interactive terminal and --no-progress is not given.</summary>
+    internal static bool ShowsProgress(bool noProgress, IAnsiConsole stderr) => !noProgress && !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive;
 
     private static void WriteReport(ScanReport report, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter stdoutWriter)
     {
