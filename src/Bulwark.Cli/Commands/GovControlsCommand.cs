@@ -76,15 +76,23 @@ internal static class GovControlsCommand
         ReportOutput.Deliver(write, output, rawStdout, stderr, $"{reports.Count} frameworks");
     }
 
+    private static readonly string[] ObligationKeys = ["role", "tier", "applies-from"];
+
     private static void Render(ControlCoverageReport report, IAnsiConsole console)
     {
         console.MarkupLineInterpolated($"[bold]{report.Framework.Name}[/] ({report.Framework.Version})");
-        var table = new Table().AddColumns("Id", "Title", "Covered by");
+        // EU AI Act obligations carry who they bind, for which tier, and from when.
+        var obligations = report.Entries.Any(e => e.Control.Attributes.ContainsKey("applies-from"));
+        var table = obligations ? new Table().AddColumns("Id", "Title", "Role", "Tier", "Applies from", "Covered by") : new Table().AddColumns("Id", "Title", "Covered by");
         foreach (var entry in report.Entries)
         {
             var title = entry.Control.Title.Length > TitleWidth ? entry.Control.Title[..(TitleWidth - 1)] + "…" : entry.Control.Title;
             var coveredBy = Markup.Escape(ControlCoverageWriter.CoveredBy(entry));
-            table.AddRow(Markup.Escape(entry.Control.Id), Markup.Escape(title), entry.Covered ? coveredBy : $"[grey]{coveredBy}[/]");
+            List<string> cells = [Markup.Escape(entry.Control.Id), Markup.Escape(title)];
+            if (obligations)
+                cells.AddRange(ObligationKeys.Select(key => Markup.Escape(entry.Control.Attributes.GetValueOrDefault(key) ?? "")));
+            cells.Add(entry.Covered ? coveredBy : $"[grey]{coveredBy}[/]");
+            table.AddRow([.. cells]);
         }
         console.Write(table);
         console.MarkupLineInterpolated($"{ControlCoverageWriter.Verdict(report)}");
