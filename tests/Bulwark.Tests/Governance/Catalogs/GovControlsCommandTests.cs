@@ -23,6 +23,15 @@ public class GovControlsCommandTests
     }
 
     [Fact]
+    public void Eu_ai_act_obligations_show_role_tier_and_application_date()
+    {
+        var run = BulwarkProcess.Run("gov", "controls", "--framework", "eu-ai-act").Expect(0);
+        var literacy = run.Stdout.Split('\n').Single(l => l.Contains("OBL-AI-LITERACY-4", StringComparison.Ordinal));
+        Assert.Contains("Applies from", run.Stdout, StringComparison.Ordinal);
+        Assert.Matches("both +│ all +│ 2025-02-02", literacy);
+    }
+
+    [Fact]
     public void Json_report_of_one_framework()
     {
         var run = BulwarkProcess.Run("gov", "controls", "--framework", "iso-42001", "--format", "json").Expect(0);
