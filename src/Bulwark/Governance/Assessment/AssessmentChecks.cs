@@ -6,8 +6,11 @@ namespace Bulwark.Governance.Assessment;
 /// <summary>A check as assessment-checks.yaml defines it: what it is worth, what it evidences, and how to fix it.</summary>
 public sealed record CheckDefinition(string Id, Pillar Pillar, string Title, double Weight, IReadOnlyList<string> Tags, string Remediation);
 
-/// <summary>A check decided by the findings of the rules whose ids start with one of <see cref="RulePrefixes"/>.</summary>
-public sealed record ScanCheckDefinition(CheckDefinition Check, IReadOnlyList<string> RulePrefixes);
+/// <summary>
+/// A check decided by the findings of the rules whose ids start with one of <see cref="RulePrefixes"/>; with
+/// <see cref="Requires"/>, only for a project that has that (<see cref="ProjectTraits"/>).
+/// </summary>
+public sealed record ScanCheckDefinition(CheckDefinition Check, IReadOnlyList<string> RulePrefixes, string? Requires = null);
 
 /// <summary>A check decided by code (<see cref="GatewayChecks"/>, <see cref="InventoryChecks"/>) that <see cref="Fact"/> names.</summary>
 public sealed record FactCheckDefinition(CheckDefinition Check, string Fact);
@@ -42,7 +45,7 @@ public sealed class AssessmentChecks
         var checks = Deserialize<ChecksDocument>("assessment-checks.yaml");
         var questions = Deserialize<QuestionsDocument>("questions.yaml");
         return new AssessmentChecks(
-            [.. (checks.Scan ?? []).Select(d => new ScanCheckDefinition(Definition(d), d.Rules ?? []))],
+            [.. (checks.Scan ?? []).Select(d => new ScanCheckDefinition(Definition(d), d.Rules ?? [], d.Requires))],
             [.. (checks.Gateway ?? []).Select(d => new FactCheckDefinition(Definition(d), d.Fact!))],
             [.. (checks.Inventory ?? []).Select(d => new FactCheckDefinition(Definition(d), d.Fact!))],
             [.. (questions.Questions ?? []).Select(d => new Question(Definition(d), d.Text!))]);
@@ -80,6 +83,7 @@ public sealed class AssessmentChecks
         public double Weight { get; set; } = 1;
         public List<string>? Rules { get; set; }
         public string? Fact { get; set; }
+        public string? Requires { get; set; }
         public List<string>? Tags { get; set; }
         public string? Remediation { get; set; }
     }

@@ -18,6 +18,9 @@ public sealed record AssessmentInput
     public QuestionnaireAnswers? Answers { get; init; }
     public required string QuestionnaireSearched { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>What the project has (<see cref="ProjectTraits"/>); by default, taken from the inventory's discovery.</summary>
+    public IReadOnlySet<string>? Traits { get; init; }
     public DateTimeOffset AssessedAt { get; init; } = DateTimeOffset.UtcNow;
     public string ToolVersion { get; init; } = "0.0.0";
     public FrameworkCatalog Catalog { get; init; } = FrameworkCatalog.Embedded;
@@ -35,7 +38,7 @@ public static class PostureAssessor
     public static PostureAssessment Assess(AssessmentInput input, AssessmentChecks? definitions = null)
     {
         definitions ??= AssessmentChecks.Embedded;
-        var checks = ScanChecks.Evaluate(definitions.Scan, input.Scan)
+        var checks = ScanChecks.Evaluate(definitions.Scan, input.Scan, input.Traits ?? TraitsOf(input.Inventory))
             .Concat(GatewayChecks.Evaluate(definitions.Gateway, input.Gateway, input.GatewaySearched, input.AssessedAt))
             .Concat(InventoryChecks.Evaluate(definitions.Inventory, input.Inventory))
             .Concat(QuestionChecks.Evaluate(definitions.Questions, input.Answers, input.QuestionnaireSearched))
@@ -49,6 +52,9 @@ public static class PostureAssessor
         return new PostureAssessment(input.AssessedAt, input.ToolVersion, Math.Round(overall, 1), pillars, checks,
             Coverage(checks, input.Catalog), Remediation(checks, pillars), sources);
     }
+
+    private static HashSet<string> TraitsOf(InventoryEvidence inventory) =>
+        inventory.Reconciled.Entries.SelectMany(e => e.Discovered).Any(u => u.Source == Inventory.DiscoverySource.ModelFile) ? [ProjectTraits.ModelFiles] : [];
 
     private static PillarScore Score(Pillar pillar, List<CheckResult> checks)
     {

@@ -9,11 +9,22 @@ namespace Bulwark.Governance.Assessment;
 /// </summary>
 public static class ScanChecks
 {
-    public static IEnumerable<CheckResult> Evaluate(IEnumerable<ScanCheckDefinition> definitions, ScanResult scan)
+    /// <param name="traits">What the project has (<see cref="ProjectTraits"/>), for checks that require something.</param>
+    public static IEnumerable<CheckResult> Evaluate(IEnumerable<ScanCheckDefinition> definitions, ScanResult scan, IReadOnlySet<string> traits)
     {
         foreach (var definition in definitions)
         {
             var check = definition.Check;
+            // A clean scan of nothing, or of a project without what the check is about, is no evidence of anything.
+            var absent = scan.Statistics.FilesScanned == 0 ? "the scan read no file"
+                : definition.Requires is { } required && !traits.Contains(required) ? ProjectTraits.Absent(required)
+                : null;
+            if (absent is not null)
+            {
+                yield return new CheckResult(check.Id, check.Pillar, check.Title, CheckSource.Scan, check.Weight, CheckOutcome.NotApplicable,
+                    [new Evidence(EvidenceKind.Scan, string.Join(", ", definition.RulePrefixes.Select(p => p + "*")), absent)], check.Tags, check.Remediation);
+                continue;
+            }
             var findings = scan.Findings
                 .Where(f => f.Severity > Severity.Info && definition.RulePrefixes.Any(p => f.RuleId.StartsWith(p, StringComparison.Ordinal)))
                 .OrderByDescending(f => f.Severity).ThenBy(f => f.Location.Path, StringComparer.Ordinal).ThenBy(f => f.Location.Line)

@@ -147,6 +147,7 @@ public sealed class AssessmentInputTests
         var definitions = AssessmentChecks.Embedded;
         Assert.All(definitions.Gateway, d => Assert.Contains(d.Fact, GatewayChecks.Known));
         Assert.All(definitions.Inventory, d => Assert.Contains(d.Fact, InventoryChecks.Known));
+        Assert.All(definitions.Scan.Where(d => d.Requires is not null), d => Assert.Contains(d.Requires, ProjectTraits.Known));
         var all = definitions.Scan.Select(s => s.Check).Concat(definitions.Gateway.Select(g => g.Check)).Concat(definitions.Inventory.Select(i => i.Check)).Concat(definitions.Questions.Select(q => q.Check)).ToList();
         Assert.Equal(all.Count, all.Select(c => c.Id).Distinct().Count());
         foreach (var check in all)

@@ -44,6 +44,19 @@ public sealed class PostureScoringTests
     }
 
     [Fact]
+    public void A_scan_check_is_not_applicable_to_a_project_without_what_it_is_about_or_to_an_empty_scan()
+    {
+        var noModels = PostureAssessor.Assess(Input() with { Traits = new HashSet<string>() });
+        var models = Check(noModels, "MODEL-ARTIFACTS");
+        Assert.Equal((CheckOutcome.NotApplicable, "the project holds no model file"), (models.Outcome, models.Evidence.Single().Detail));
+        Assert.Equal(CheckOutcome.Pass, Check(noModels, "DATA-SECRETS").Outcome);
+
+        var empty = Input();
+        var nothingScanned = PostureAssessor.Assess(empty with { Scan = empty.Scan with { Statistics = empty.Scan.Statistics with { FilesScanned = 0 } } });
+        Assert.All(nothingScanned.Checks.Where(c => c.Source == CheckSource.Scan), c => Assert.Equal(CheckOutcome.NotApplicable, c.Outcome));
+    }
+
+    [Fact]
     public void Remediation_is_ranked_by_the_overall_points_a_fix_wins_back()
     {
         // Model pillar without answers: MODEL-ARTIFACTS (3) fails, the three model questions (2, 2, 1) are unanswered:
@@ -104,6 +117,7 @@ public sealed class PostureScoringTests
         Inventory = inventory ?? new InventoryEvidence("project/ai-inventory.yaml", null, null, new InventoryReport(null, [])),
         Answers = answers,
         QuestionnaireSearched = "project/ai-questionnaire.yaml",
+        Traits = new HashSet<string> { ProjectTraits.ModelFiles },
         AssessedAt = Now,
     };
 
