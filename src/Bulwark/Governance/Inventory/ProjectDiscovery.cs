@@ -406,10 +406,11 @@ internal static partial class ProjectDiscovery
     // Compose and Kubernetes: NAME: …, - name: NAME, - NAME=…, - NAME, ${NAME}
     private static void Yaml(string line, string file, int lineNumber, List<DiscoveredAiUse> uses)
     {
+        // Each form is tried: a key that is not a provider's name (name:) says nothing, and AddKey keeps one use a line.
         if (YamlKey().Match(line) is { Success: true } k) AddKey(k.Groups[1].Value, k.Groups[1].Value + ":", file, lineNumber, uses);
-        else if (YamlNameValue().Match(line) is { Success: true } n) AddKey(n.Groups[1].Value, "name: " + n.Groups[1].Value, file, lineNumber, uses);
-        else if (YamlListAssignment().Match(line) is { Success: true } a) AddKey(a.Groups[1].Value, a.Groups[1].Value + "=", file, lineNumber, uses);
-        else if (YamlListName().Match(line) is { Success: true } l) AddKey(l.Groups[1].Value, "- " + l.Groups[1].Value, file, lineNumber, uses);
+        if (YamlNameValue().Match(line) is { Success: true } n) AddKey(n.Groups[1].Value, "name: " + n.Groups[1].Value, file, lineNumber, uses);
+        if (YamlListAssignment().Match(line) is { Success: true } a) AddKey(a.Groups[1].Value, a.Groups[1].Value + "=", file, lineNumber, uses);
+        if (YamlListName().Match(line) is { Success: true } l) AddKey(l.Groups[1].Value, "- " + l.Groups[1].Value, file, lineNumber, uses);
         Interpolations(line, file, lineNumber, uses);
     }
 
