@@ -187,3 +187,35 @@ public class ManifestAndProviderKeyDiscoveryTests
             Assert.NotNull(Bulwark.Governance.ShadowAi.GenAiCatalog.Default.Services.FirstOrDefault(s => s.Id == id));
     }
 }
+
+/// <summary>Truncated and mutated package.json and pom.xml files: discovery answers, never throws.</summary>
+public class ManifestFuzzTests
+{
+    private const string PackageJson = "{\n  \"name\": \"x\",\n  \"dependencies\": {\"openai\": \"^4\", \"oai\": \"npm:@anthropic-ai/sdk@1\"},\n  \"devDependencies\": {\n    \"groq-sdk\": \"1\"\n  }\n}\n";
+
+    private const string Pom = "<?xml version=\"1.0\"?>\n<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n  <dependencies>\n    <dependency>\n      <groupId>com.openai</groupId>\n"
+        + "      <artifactId>openai-java</artifactId>\n    </dependency>\n    <dependency><groupId><![CDATA[com.anthropic]]></groupId><artifactId>anthropic-java</artifactId></dependency>\n  </dependencies>\n</project>\n";
+
+    [Fact]
+    public void Truncated_and_mutated_manifests_never_throw()
+    {
+        using var dir = new TempDirectory();
+        var random = new Random(20261124);
+        const string alphabet = "{}[]<>\"':,/!&;\\\n \u00e9\uFEFF-?";
+        var n = 0;
+        foreach (var (name, valid) in new[] { ("package.json", PackageJson), ("pom.xml", Pom) })
+        {
+            for (var length = 0; length <= valid.Length; length += 5) dir.Write($"t{n++}/{name}", valid[..length]);
+            for (var i = 0; i < 300; i++)
+            {
+                var chars = valid.ToCharArray();
+                for (var flips = random.Next(1, 6); flips > 0; flips--) chars[random.Next(chars.Length)] = alphabet[random.Next(alphabet.Length)];
+                dir.Write($"m{n++}/{name}", new string(chars));
+            }
+        }
+        var uses = InventoryDiscovery.FromProject(dir.Path);
+        Assert.All(uses, u => Assert.True(u.Line is > 0 and <= 12, $"{u.File}:{u.Line}"));
+        Assert.Contains(uses, u => u.Name == "com.anthropic:anthropic-java");
+        Assert.Contains(uses, u => u.Name == "@anthropic-ai/sdk");
+    }
+}
