@@ -81,7 +81,9 @@ public static class InventoryChecks
         DiscoverySource.CodeSdk => "AI SDK in code",
         DiscoverySource.CodeEndpoint => "AI endpoint in code",
         DiscoverySource.ShadowAi => "AI service in network logs",
-        _ => "model at the gateway",
+        DiscoverySource.GatewayModel => "model at the gateway",
+        DiscoverySource.ProviderKey => "AI provider key name",
+        _ => source.ToString(),
     };
 
     public static string Tier(EuAiActTier tier) => tier switch

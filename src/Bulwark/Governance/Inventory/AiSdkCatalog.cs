@@ -7,7 +7,7 @@ internal sealed record AiProvider(string Id, string Name, string Kind);
 
 /// <summary>
 /// The embedded SDK → provider table (<c>ai-sdks.yaml</c>): which imports, packages and hosts show which AI
-/// provider, and the provider names an inventory may write.
+/// provider, which API-key variable names show it, and the provider names an inventory may write.
 /// </summary>
 internal sealed class AiSdkCatalog
 {
@@ -24,6 +24,7 @@ internal sealed class AiSdkCatalog
     private readonly Dictionary<string, AiProvider> _go = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AiProvider> _java = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AiProvider> _maven = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AiProvider> _envVars = new(StringComparer.Ordinal);
     private readonly Dictionary<int, AiProvider> _ports = [];
     private readonly List<(string Marker, AiProvider Provider)> _markers = [];
 
@@ -44,6 +45,7 @@ internal sealed class AiSdkCatalog
             foreach (var name in entry.Go ?? []) Add(_go, name, provider, source);
             foreach (var name in entry.Java ?? []) Add(_java, name, provider, source);
             foreach (var name in entry.Maven ?? []) Add(_maven, name, provider, source);
+            foreach (var name in entry.EnvVars ?? []) Add(_envVars, name, provider, source);
             foreach (var port in entry.LocalPorts ?? []) _ports[port] = provider;
             foreach (var marker in entry.Markers ?? []) _markers.Add((marker, provider));
         }
@@ -103,6 +105,9 @@ internal sealed class AiSdkCatalog
     public (string Name, AiProvider Provider)? Maven(string coordinate) =>
         _maven.TryGetValue(coordinate, out var provider) ? (coordinate, provider) : null;
 
+    /// <summary>An environment variable's name (exact, case-sensitive): the provider whose API key or endpoint it holds.</summary>
+    public AiProvider? EnvVar(string name) => _envVars.GetValueOrDefault(name);
+
     private static (string Name, AiProvider Provider)? LongestPrefix(Dictionary<string, AiProvider> table, string name, char separator)
     {
         var candidate = name;
@@ -154,6 +159,7 @@ internal sealed class SdkProviderEntry
     public List<string>? Java { get; set; }
     public List<string>? Maven { get; set; }
     public List<string>? Markers { get; set; }
+    public List<string>? EnvVars { get; set; }
     public List<int>? LocalPorts { get; set; }
 }
 #pragma warning restore CA1002, CA2227, CA1812

@@ -60,6 +60,12 @@ public enum DiscoverySource
 
     /// <summary>A model route of the gateway's configuration.</summary>
     GatewayModel,
+
+    /// <summary>
+    /// An AI provider's API-key (or endpoint) variable name set or read in an env file, compose or Kubernetes YAML, a
+    /// Dockerfile or code. Only the name is kept: the value is a secret and never read into the evidence.
+    /// </summary>
+    ProviderKey,
 }
 
 /// <summary>One use of AI found by <see cref="InventoryDiscovery"/>.</summary>

@@ -27,6 +27,7 @@ public static class InventoryReportWriter
         DiscoverySource.CodeEndpoint => "code-endpoint",
         DiscoverySource.ShadowAi => "shadow-ai",
         DiscoverySource.GatewayModel => "gateway-model",
+        DiscoverySource.ProviderKey => "provider-key",
         _ => source.ToString(),
     };
 

@@ -1,17 +1,21 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Xml;
 using Bulwark.Governance.ShadowAi;
 
 namespace Bulwark.Governance.Inventory;
 
 /// <summary>
 /// Finds AI use in a project tree: model files (by extension, checked against their magic bytes where the extension
-/// is ambiguous), AI SDK imports in Python, JS/TS, C#, Go and Java/Kotlin, AI SDKs in dependency manifests, and AI
-/// service URLs in code and configuration. Bounded: depth, file count, bytes read per file; every regex is
-/// non-backtracking and runs on one line at a time. <c>.gitignore</c> and <c>.bulwarkignore</c> are honoured (see
-/// <see cref="IgnoreFiles"/>).
+/// is ambiguous), AI SDK imports in Python, JS/TS, C#, Go and Java/Kotlin, AI SDKs in dependency manifests
+/// (<c>package.json</c> read as JSON, <c>pom.xml</c> as XML, the others line by line), AI service URLs in code and
+/// configuration, and AI providers' API-key variable names set or read in env files, YAML, Dockerfiles and code (the
+/// name only: a value is never kept). Bounded: depth, file count, bytes read per file, JSON depth; every regex is
+/// non-backtracking and runs on one line at a time; XML is read without DTDs or external resources.
+/// <c>.gitignore</c> and <c>.bulwarkignore</c> are honoured (see <see cref="IgnoreFiles"/>).
 /// </summary>
 internal static partial class ProjectDiscovery
 {
@@ -19,6 +23,13 @@ internal static partial class ProjectDiscovery
     public const int MaxFiles = 200_000;
     public const long MaxTextBytes = 1024 * 1024;
     public const int MaxLineLength = 4096;
+    public const int MaxJsonDepth = 64;
+
+    // package.json's dependency maps: every package named in one is a dependency.
+    private static readonly HashSet<string> PackageJsonSections = new(StringComparer.Ordinal)
+    {
+        "dependencies", "devDependencies", "peerDependencies", "optionalDependencies",
+    };
 
     // Never entered: VCS metadata, build outputs, dependency caches and virtual environments.
     private static readonly HashSet<string> SkippedDirectories = new(StringComparer.OrdinalIgnoreCase)
@@ -110,9 +121,18 @@ internal static partial class ProjectDiscovery
             }
             var kind = Classify(file.Name, extension);
             if (kind == FileKind.None || file.Length > MaxTextBytes) return;
-            var text = ReadText(file);
-            if (text is null) return;
-            var endpoints = EndpointExtensions.Contains(extension) || file.Name.StartsWith(".env", StringComparison.Ordinal) || file.Name.Equals("Dockerfile", StringComparison.Ordinal);
+            var bytes = File.ReadAllBytes(file.FullName);
+            if (bytes.Length > MaxTextBytes || bytes.AsSpan().Contains((byte)0)) return;
+            var text = Encoding.UTF8.GetString(bytes);
+            var endpoints = EndpointExtensions.Contains(extension) || kind is FileKind.DotEnv or FileKind.Dockerfile;
+            // A manifest read whole (JSON, XML) is then scanned line by line for URLs only; package.json that is not
+            // valid JSON falls back to the line scan.
+            if (kind == FileKind.PackageJson && PackageJson(bytes, relative, uses)) kind = FileKind.Config;
+            else if (kind == FileKind.PomXml)
+            {
+                PomXml(text, relative, uses);
+                kind = FileKind.Config;
+            }
             ScanText(text, relative, kind, endpoints, uses);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -135,6 +155,10 @@ internal static partial class ProjectDiscovery
         MsBuild,
         GoMod,
         Gradle,
+        PomXml,
+        DotEnv,
+        Dockerfile,
+        Yaml,
         Config,
     }
 
@@ -147,19 +171,16 @@ internal static partial class ProjectDiscovery
         if (extension.Equals(".go", StringComparison.OrdinalIgnoreCase)) return FileKind.Go;
         if (name.Equals("go.mod", StringComparison.Ordinal)) return FileKind.GoMod;
         if (name.Equals("package.json", StringComparison.Ordinal)) return FileKind.PackageJson;
+        if (name.Equals("pom.xml", StringComparison.Ordinal)) return FileKind.PomXml;
+        if (name.StartsWith(".env", StringComparison.Ordinal) || extension.Equals(".env", StringComparison.OrdinalIgnoreCase)) return FileKind.DotEnv;
+        if (name.Equals("Dockerfile", StringComparison.Ordinal) || name.StartsWith("Dockerfile.", StringComparison.Ordinal) || extension.Equals(".dockerfile", StringComparison.OrdinalIgnoreCase)) return FileKind.Dockerfile;
+        if (extension.Equals(".yaml", StringComparison.OrdinalIgnoreCase) || extension.Equals(".yml", StringComparison.OrdinalIgnoreCase)) return FileKind.Yaml;
         if (name.Equals("pyproject.toml", StringComparison.Ordinal) || name.Equals("Pipfile", StringComparison.Ordinal)) return FileKind.PyProject;
         if (name.StartsWith("requirements", StringComparison.OrdinalIgnoreCase) && extension is ".txt" or ".in") return FileKind.Requirements;
         if (extension is ".csproj" or ".fsproj" or ".vbproj" or ".props" or ".targets" || name.Equals("packages.config", StringComparison.OrdinalIgnoreCase)) return FileKind.MsBuild;
         if (extension.Equals(".gradle", StringComparison.OrdinalIgnoreCase)) return FileKind.Gradle;
         if (EndpointExtensions.Contains(extension) || name.StartsWith(".env", StringComparison.Ordinal) || name.Equals("Dockerfile", StringComparison.Ordinal)) return FileKind.Config;
         return FileKind.None;
-    }
-
-    private static string? ReadText(FileInfo file)
-    {
-        var bytes = File.ReadAllBytes(file.FullName);
-        if (bytes.AsSpan().Contains((byte)0)) return null;
-        return Encoding.UTF8.GetString(bytes);
     }
 
     private static void ScanText(string text, string file, FileKind kind, bool endpoints, List<DiscoveredAiUse> uses)
@@ -208,9 +229,21 @@ internal static partial class ProjectDiscovery
                 case FileKind.Gradle:
                     foreach (Match m in GradleCoordinate().Matches(line)) AddSdk(catalog.Maven(m.Groups[1].Value), m.Groups[1].Value, file, lineNumber, uses);
                     break;
+                case FileKind.DotEnv:
+                    // NAME=… or export NAME=…: the value is never looked at.
+                    if (EnvAssignment().Match(line) is { Success: true } e) AddKey(e.Groups[1].Value, e.Groups[1].Value + "=", file, lineNumber, uses);
+                    Interpolations(line, file, lineNumber, uses);
+                    break;
+                case FileKind.Dockerfile:
+                    Dockerfile(line, file, lineNumber, uses);
+                    break;
+                case FileKind.Yaml:
+                    Yaml(line, file, lineNumber, uses);
+                    break;
             }
             if (kind is FileKind.Python or FileKind.Script or FileKind.CSharp or FileKind.Go or FileKind.Java)
             {
+                if (line.Contains("env", StringComparison.OrdinalIgnoreCase)) CodeEnvironment(line, file, lineNumber, uses);
                 foreach (var (marker, provider) in catalog.Markers)
                 {
                     if (line.Contains(marker, StringComparison.Ordinal))
@@ -235,6 +268,188 @@ internal static partial class ProjectDiscovery
         {
             var name = module.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
             AddSdk(catalog.PythonImport(name), "import " + name, file, lineNumber, uses);
+        }
+    }
+
+    /// <summary>
+    /// package.json as JSON: each package of the dependency maps, on the line of its name. False (nothing added) when
+    /// the file is not a JSON object or is malformed; the caller then scans it line by line.
+    /// </summary>
+    private static bool PackageJson(byte[] bytes, string file, List<DiscoveredAiUse> uses)
+    {
+        var catalog = AiSdkCatalog.Default;
+        var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        var lines = new LineIndex(bytes);
+        var found = new List<DiscoveredAiUse>();
+        try
+        {
+            var reader = new Utf8JsonReader(bytes.AsSpan(start), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = MaxJsonDepth });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var section = reader.GetString();
+                if (!reader.Read()) return false;
+                if (reader.TokenType != JsonTokenType.StartObject || section is null || !PackageJsonSections.Contains(section))
+                {
+                    reader.Skip();
+                    continue;
+                }
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var name = reader.GetString() ?? "";
+                    var line = lines.LineOf(start + (int)reader.TokenStartIndex);
+                    if (!reader.Read()) return false;
+                    // An alias ("oai": "npm:openai@^4") installs the package it names.
+                    if (reader.TokenType == JsonTokenType.String && reader.GetString() is { } version && version.StartsWith("npm:", StringComparison.Ordinal))
+                    {
+                        var target = version[4..];
+                        var at = target.LastIndexOf('@');
+                        if (at > 0) target = target[..at];
+                        AddSdk(catalog.Npm(target), $"{name} (npm:{target})", file, line, found);
+                    }
+                    else
+                    {
+                        AddSdk(catalog.Npm(name), name, file, line, found);
+                    }
+                    reader.Skip();
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+        uses.AddRange(found);
+        return true;
+    }
+
+    /// <summary>
+    /// pom.xml: each <c>&lt;dependency&gt;</c>'s groupId:artifactId, on the artifactId's line. No DTD, no external
+    /// resources, bounded; a malformed file keeps what was read before the error and never throws.
+    /// </summary>
+    private static void PomXml(string text, string file, List<DiscoveredAiUse> uses)
+    {
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            MaxCharactersInDocument = MaxTextBytes,
+            MaxCharactersFromEntities = 1024,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            IgnoreWhitespace = true,
+        };
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(text.TrimStart('\uFEFF')), settings);
+            var info = (IXmlLineInfo)reader;
+            var dependency = -1;
+            string? child = null, group = null, artifact = null;
+            var line = 0;
+            while (reader.Read())
+            {
+                switch (reader.NodeType)
+                {
+                    case XmlNodeType.Element when dependency < 0:
+                        if (reader.LocalName == "dependency" && !reader.IsEmptyElement)
+                        {
+                            (dependency, child, group, artifact, line) = (reader.Depth, null, null, null, info.LineNumber);
+                        }
+                        break;
+                    case XmlNodeType.Element when reader.Depth == dependency + 1:
+                        child = !reader.IsEmptyElement && reader.LocalName is "groupId" or "artifactId" ? reader.LocalName : null;
+                        if (child == "artifactId") line = info.LineNumber;
+                        break;
+                    case XmlNodeType.Text or XmlNodeType.CDATA when child is not null && reader.Depth == dependency + 2:
+                        if (child == "groupId") group = reader.Value.Trim();
+                        else artifact = reader.Value.Trim();
+                        break;
+                    case XmlNodeType.EndElement when dependency >= 0 && reader.Depth == dependency + 1:
+                        child = null;
+                        break;
+                    case XmlNodeType.EndElement when dependency >= 0 && reader.Depth == dependency:
+                        if (group is { Length: > 0 } && artifact is { Length: > 0 })
+                        {
+                            var coordinate = group + ":" + artifact;
+                            AddSdk(AiSdkCatalog.Default.Maven(coordinate), coordinate, file, line, uses);
+                        }
+                        dependency = -1;
+                        break;
+                }
+            }
+        }
+        catch (XmlException)
+        {
+            // Malformed, or a DTD: what was read before stays.
+        }
+    }
+
+    // ${NAME} in an env file or YAML: the variable is read there.
+    private static void Interpolations(string line, string file, int lineNumber, List<DiscoveredAiUse> uses)
+    {
+        if (!line.Contains("${", StringComparison.Ordinal)) return;
+        foreach (Match m in Interpolation().Matches(line)) AddKey(m.Groups[1].Value, "${" + m.Groups[1].Value + "}", file, lineNumber, uses);
+    }
+
+    // ENV NAME=… [NAME2=…], ENV NAME value, ARG NAME[=…]
+    private static void Dockerfile(string line, string file, int lineNumber, List<DiscoveredAiUse> uses)
+    {
+        if (DockerfileInstruction().Match(line) is not { Success: true } m) return;
+        var instruction = m.Groups[1].Value.ToUpperInvariant();
+        AddKey(m.Groups[2].Value, instruction + " " + m.Groups[2].Value, file, lineNumber, uses);
+        if (m.Groups[3].Value == "=")
+        {
+            foreach (Match more in DockerfileMorePairs().Matches(line, m.Index + m.Length)) AddKey(more.Groups[1].Value, instruction + " " + more.Groups[1].Value, file, lineNumber, uses);
+        }
+    }
+
+    // Compose and Kubernetes: NAME: …, - name: NAME, - NAME=…, - NAME, ${NAME}
+    private static void Yaml(string line, string file, int lineNumber, List<DiscoveredAiUse> uses)
+    {
+        // Each form is tried: a key that is not a provider's name (name:) says nothing, and AddKey keeps one use a line.
+        if (YamlKey().Match(line) is { Success: true } k) AddKey(k.Groups[1].Value, k.Groups[1].Value + ":", file, lineNumber, uses);
+        if (YamlNameValue().Match(line) is { Success: true } n) AddKey(n.Groups[1].Value, "name: " + n.Groups[1].Value, file, lineNumber, uses);
+        if (YamlListAssignment().Match(line) is { Success: true } a) AddKey(a.Groups[1].Value, a.Groups[1].Value + "=", file, lineNumber, uses);
+        if (YamlListName().Match(line) is { Success: true } l) AddKey(l.Groups[1].Value, "- " + l.Groups[1].Value, file, lineNumber, uses);
+        Interpolations(line, file, lineNumber, uses);
+    }
+
+    // os.environ["N"], os.getenv("N"), process.env.N, Environment.GetEnvironmentVariable("N"), os.Getenv("N"), System.getenv("N") …
+    private static void CodeEnvironment(string line, string file, int lineNumber, List<DiscoveredAiUse> uses)
+    {
+        foreach (Match m in EnvironmentCall().Matches(line))
+        {
+            // In a notebook the call sits in a JSON string: its quotes are escaped.
+            var text = m.Value.Replace("\\", "", StringComparison.Ordinal);
+            var open = text.LastIndexOfAny(['[', '(']);
+            AddKey(m.Groups[1].Value, text + (open >= 0 && text[open] == '[' ? "]" : ")"), file, lineNumber, uses);
+        }
+        foreach (Match m in EnvironmentMember().Matches(line)) AddKey(m.Groups[1].Value, m.Value, file, lineNumber, uses);
+    }
+
+    /// <summary>A provider's key name as evidence: once per file, line and name, whatever the number of forms that show it.</summary>
+    private static void AddKey(string name, string evidence, string file, int line, List<DiscoveredAiUse> uses)
+    {
+        if (AiSdkCatalog.Default.EnvVar(name) is not { } provider) return;
+        for (var i = uses.Count - 1; i >= 0 && uses[i].Line == line && uses[i].File == file; i--)
+        {
+            if (uses[i].Source == DiscoverySource.ProviderKey && uses[i].Name == name) return;
+        }
+        uses.Add(new DiscoveredAiUse(DiscoverySource.ProviderKey, name, provider.Name, evidence, file, line));
+    }
+
+    /// <summary>Byte offset → 1-based line, for offsets that only grow.</summary>
+    private sealed class LineIndex(byte[] bytes)
+    {
+        private int _offset;
+        private int _line = 1;
+
+        public int LineOf(int offset)
+        {
+            offset = Math.Clamp(offset, _offset, bytes.Length);
+            _line += bytes.AsSpan(_offset, offset - _offset).Count((byte)'\n');
+            _offset = offset;
+            return _line;
         }
     }
 
@@ -327,6 +542,37 @@ internal static partial class ProjectDiscovery
 
     [GeneratedRegex(@"[""']([\w.\-]+:[\w.\-]+)(?::[^""'\s]*)?[""']", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex GradleCoordinate();
+
+    [GeneratedRegex(@"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex EnvAssignment();
+
+    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Interpolation();
+
+    [GeneratedRegex(@"^\s*(ENV|ARG)\s+([A-Za-z_][A-Za-z0-9_]*)(=?)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex DockerfileInstruction();
+
+    [GeneratedRegex(@"\s([A-Za-z_][A-Za-z0-9_]*)=", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex DockerfileMorePairs();
+
+    [GeneratedRegex(@"^\s*(?:-\s+)?[""']?([A-Za-z_][A-Za-z0-9_]*)[""']?\s*:(?:\s|$)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex YamlKey();
+
+    [GeneratedRegex(@"^\s*(?:-\s+)?name\s*:\s*[""']?([A-Za-z_][A-Za-z0-9_]*)[""']?\s*(?:#.*)?$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex YamlNameValue();
+
+    [GeneratedRegex(@"^\s*-\s+[""']?([A-Za-z_][A-Za-z0-9_]*)=", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex YamlListAssignment();
+
+    [GeneratedRegex(@"^\s*-\s+[""']?([A-Za-z_][A-Za-z0-9_]*)[""']?\s*(?:#.*)?$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex YamlListName();
+
+    // The call and the quoted name; a notebook escapes the quotes (\"), and a JS template literal uses backticks.
+    [GeneratedRegex(@"\b(?:(?:os\.)?environ(?:\.get|\.setdefault|\.pop)?\s*[\[(]|(?:(?:os|System)\.)?(?:[gs]etenv|Getenv|Setenv|LookupEnv)\s*\(|(?:Environment\.)?[GS]etEnvironmentVariable\s*\(|process\.env\s*\[|Deno\.env\.get\s*\()\s*\\?[""'`]([A-Za-z_][A-Za-z0-9_]*)\\?[""'`]", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex EnvironmentCall();
+
+    [GeneratedRegex(@"\b(?:process|Bun|import\.meta)\.env\.([A-Za-z_][A-Za-z0-9_]*)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex EnvironmentMember();
 
     // scheme://[userinfo@]host[:port] — the user information is matched so it can be left out of the evidence.
     [GeneratedRegex(@"\b(https?|wss?)://(?:[^\s/@""'<>]{1,256}@)?([A-Za-z0-9](?:[A-Za-z0-9\-_.]{0,252}[A-Za-z0-9])?)(?::(\d{1,5}))?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]

@@ -14,7 +14,11 @@ public class GovInventoryCommandTests
         Assert.Contains("UNDECLARED", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("Anthropic", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("app/llm_client.py:4", run.Stdout, StringComparison.Ordinal);
-        Assert.Contains("4 undeclared AI uses; 1 declared system(s) seen, 0 declared but not observed", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("9 undeclared AI uses; 1 declared system(s) seen, 0 declared but not observed", run.Stdout, StringComparison.Ordinal);
+        // The .env keys show their providers by name; the keys' values never reach the output.
+        Assert.Contains("provider-key .env:2  GROQ_API_KEY=", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("gsk_", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("GOOGLE_API_KEY", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -24,13 +28,16 @@ public class GovInventoryCommandTests
         var run = BulwarkProcess.Run("gov", "inventory", Sample, "--gateway-config", gateway, "--format", "json", "--fail-on-undeclared").Expect(1);
         var root = JsonDocument.Parse(run.Stdout).RootElement;
         Assert.Equal("bulwark gov inventory", root.GetProperty("tool").GetString());
-        Assert.Equal(5, root.GetProperty("summary").GetProperty("undeclared").GetInt32());
+        Assert.Equal(10, root.GetProperty("summary").GetProperty("undeclared").GetInt32());
         var entries = root.GetProperty("entries").EnumerateArray().ToList();
         var anthropic = entries.Single(e => e.GetProperty("name").GetString() == "Anthropic");
         Assert.Equal("undeclared", anthropic.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, anthropic.GetProperty("system").ValueKind);
-        var first = anthropic.GetProperty("discovered")[0];
+        var first = anthropic.GetProperty("discovered")[1];
         Assert.Equal(("code-sdk", "app/llm_client.py", 4), (first.GetProperty("source").GetString(), first.GetProperty("file").GetString(), first.GetProperty("line").GetInt32()));
+        var key = anthropic.GetProperty("discovered")[0];
+        Assert.Equal(("provider-key", "ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY=", ".env.example", 3),
+            (key.GetProperty("source").GetString(), key.GetProperty("name").GetString(), key.GetProperty("evidence").GetString(), key.GetProperty("file").GetString(), key.GetProperty("line").GetInt32()));
         Assert.Contains(entries, e => e.GetProperty("name").GetString() == "Gateway model 'demo'");
         var bot = entries.Single(e => e.GetProperty("status").GetString() == "declared");
         Assert.Equal("limited", bot.GetProperty("system").GetProperty("riskTier").GetString());

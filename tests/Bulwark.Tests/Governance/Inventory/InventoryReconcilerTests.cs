@@ -117,13 +117,22 @@ public class InventoryReconcilerTests
         var lines = report.Entries.Select(e => $"{e.Status} {e.Name}: " + string.Join("; ", e.Discovered.Select(u => $"{InventoryReportWriter.SourceName(u.Source)} {InventoryReportWriter.Where(u)} {u.Name}"))).ToList();
         string[] expected =
         [
-            "Undeclared Anthropic: code-sdk app/llm_client.py:4 anthropic; code-sdk requirements.txt:4 anthropic",
+            "Undeclared Anthropic: provider-key .env.example:3 ANTHROPIC_API_KEY; code-sdk app/llm_client.py:4 anthropic; provider-key app/settings.py:6 ANTHROPIC_API_KEY; "
+                + "provider-key docker-compose.yml:9 ANTHROPIC_API_KEY; code-sdk requirements.txt:4 anthropic",
             "Undeclared Azure OpenAI: code-endpoint config/settings.yaml:11 acme-eastus2.openai.azure.com",
+            "Undeclared Groq: provider-key .env:2 GROQ_API_KEY; provider-key .env.example:4 GROQ_API_KEY",
             "Undeclared Model files in models/: model-file models/intent-router.keras intent-router.keras; model-file models/sentiment-classifier.pkl sentiment-classifier.pkl",
             "Undeclared Ollama: code-endpoint deploy/compose/docker-compose.ai.yml:10 ollama:11434",
-            "Declared Customer support bot: code-sdk app/llm_client.py:5 openai; code-sdk app/rag/embeddings.py:2 huggingface_hub; code-sdk app/rag/embeddings.py:3 pinecone; code-endpoint deploy/gateway/bulwark-gateway.yaml:9 api.openai.com; "
-                + "code-sdk notebooks/prompt_experiments.ipynb:17 openai; code-sdk requirements.txt:3 openai; code-sdk requirements.txt:5 huggingface_hub; "
-                + "code-sdk requirements.txt:6 pinecone; code-sdk requirements.txt:7 langsmith",
+            "Undeclared OpenRouter: provider-key .env:6 OPENROUTER_API_KEY",
+            "Undeclared Perplexity AI: provider-key .env:5 PERPLEXITY_API_KEY",
+            "Undeclared Replicate: provider-key .env:3 REPLICATE_API_TOKEN; provider-key .env.example:5 REPLICATE_API_TOKEN",
+            "Undeclared xAI: provider-key .env:4 XAI_API_KEY",
+            "Declared Customer support bot: provider-key .env.example:2 OPENAI_API_KEY; provider-key .env.example:6 HF_TOKEN; code-sdk app/llm_client.py:5 openai; "
+                + "provider-key app/llm_client.py:21 OPENAI_API_KEY; code-sdk app/rag/embeddings.py:2 huggingface_hub; code-sdk app/rag/embeddings.py:3 pinecone; "
+                + "provider-key app/settings.py:5 OPENAI_API_KEY; provider-key app/tracing.py:6 LANGCHAIN_API_KEY; code-endpoint deploy/gateway/bulwark-gateway.yaml:9 api.openai.com; "
+                + "provider-key docker-compose.yml:8 OPENAI_API_KEY; code-sdk notebooks/prompt_experiments.ipynb:17 openai; provider-key notebooks/prompt_experiments.ipynb:19 OPENAI_API_KEY; "
+                + "code-sdk requirements.txt:3 openai; code-sdk requirements.txt:5 huggingface_hub; code-sdk requirements.txt:6 pinecone; code-sdk requirements.txt:7 langsmith; "
+                + "provider-key tests/test_llm_client.py:8 OPENAI_API_KEY",
         ];
         Assert.Equal(expected, lines);
     }
