@@ -495,11 +495,14 @@ internal static partial class ProjectDiscovery
             ".bin" => IsPickle(head) || IsZip(head),
             ".gguf" => head.StartsWith("GGUF"u8),
             ".safetensors" => read >= 9 && BinaryPrimitives.ReadUInt64LittleEndian(head) < 100_000_000 && head[8] == (byte)'{',
-            ".h5" or ".hdf5" => head.StartsWith("\x89HDF\r\n\x1a\n"u8),
+            ".h5" or ".hdf5" => head.StartsWith(Hdf5Signature),
             ".keras" or ".npz" => IsZip(head),
             _ => read > 0,
         };
     }
+
+    // Written as bytes: in a UTF-8 literal "\x89" would be the two bytes C2 89.
+    private static ReadOnlySpan<byte> Hdf5Signature => [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
 
     private static bool IsPickle(ReadOnlySpan<byte> head) => head.Length >= 2 && head[0] == 0x80 && head[1] is >= 2 and <= 5;
 

@@ -71,6 +71,9 @@ internal static class ArchiveSupport
     /// <summary><c>\x93NUMPY</c>.</summary>
     public static ReadOnlySpan<byte> NumpyMagic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
+    /// <summary>The HDF5 superblock signature, <c>\x89HDF\r\n\x1a\n</c> (Keras .h5 files).</summary>
+    public static ReadOnlySpan<byte> Hdf5Magic => [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
+
     /// <summary>What the first bytes of some content look like, as far as code on load is concerned.</summary>
     public static ContentKind Sniff(ReadOnlySpan<byte> head)
     {

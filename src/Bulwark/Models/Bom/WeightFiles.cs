@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using Bulwark.Models.Archives;
 
 namespace Bulwark.Models.Bom;
 
@@ -72,8 +73,8 @@ public static class WeightFiles
                 _ => new("pickle", "Python pickle"),
             };
         }
-        if (head.StartsWith("\x89HDF\r\n\x1a\n"u8)) return new("hdf5", extension is ".h5" or ".keras" ? "Keras" : null);
-        if (head.StartsWith("\x93NUMPY"u8)) return new("npy", "NumPy");
+        if (head.StartsWith(ArchiveSupport.Hdf5Magic)) return new("hdf5", extension is ".h5" or ".keras" ? "Keras" : null);
+        if (head.StartsWith(ArchiveSupport.NumpyMagic)) return new("npy", "NumPy");
         if (head.Length > 0 && head[0] == 0x08 && fileName == "saved_model.pb") return new("tensorflow-savedmodel", "TensorFlow");
         if (head.Length > 0 && head[0] == 0x08 && extension == ".onnx") return new("onnx", "ONNX");
         if (head.Length >= 2 && head[0] == 0x78 && extension == ".joblib") return new("joblib-zlib", "scikit-learn (joblib)");

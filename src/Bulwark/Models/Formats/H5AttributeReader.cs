@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Bulwark.Models.Archives;
 
 namespace Bulwark.Models.Formats;
 
@@ -16,7 +17,6 @@ internal static class H5AttributeReader
     /// <summary>How much of the file is searched for the attribute: h5py and Keras write root attributes first.</summary>
     public const int SearchBytes = 16 << 20;
 
-    private static readonly byte[] Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <summary>The attribute's text, null when the file has no attribute of that name.</summary>
     /// <exception cref="MalformedModelException">The attribute is there but its structure is not one this reader can follow within the file.</exception>
@@ -49,7 +49,7 @@ internal static class H5AttributeReader
     {
         for (var at = 0; at + 16 <= head.Length; at = at == 0 ? 512 : at * 2)
         {
-            if (!head.AsSpan(at, Signature.Length).SequenceEqual(Signature)) continue;
+            if (!head.AsSpan(at, ArchiveSupport.Hdf5Magic.Length).SequenceEqual(ArchiveSupport.Hdf5Magic)) continue;
             var version = head[at + 8];
             int size = version switch { 0 or 1 => head[at + 13], 2 or 3 => head[at + 9], _ => 0 };
             if (size is not (4 or 8)) return null;

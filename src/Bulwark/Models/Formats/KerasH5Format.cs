@@ -1,5 +1,6 @@
-using Bulwark.Models;
 using System.Text.Json;
+using Bulwark.Models;
+using Bulwark.Models.Archives;
 
 namespace Bulwark.Models.Formats;
 
@@ -11,16 +12,15 @@ namespace Bulwark.Models.Formats;
 /// </summary>
 public sealed class KerasH5Format : IModelFormat
 {
-    private static readonly byte[] Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
 
     public string Name => "keras-h5";
 
     public bool Recognizes(ReadOnlySpan<byte> head, long length)
     {
         // The superblock is at 0 or, after a user block, at 512, 1024, 2048, … (powers of two).
-        for (long offset = 0; offset + Signature.Length <= head.Length; offset = offset == 0 ? 512 : offset * 2)
+        for (long offset = 0; offset + ArchiveSupport.Hdf5Magic.Length <= head.Length; offset = offset == 0 ? 512 : offset * 2)
         {
-            if (head.Slice((int)offset, Signature.Length).SequenceEqual(Signature))
+            if (head.Slice((int)offset, ArchiveSupport.Hdf5Magic.Length).SequenceEqual(ArchiveSupport.Hdf5Magic))
             {
                 return true;
             }

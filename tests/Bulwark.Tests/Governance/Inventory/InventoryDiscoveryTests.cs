@@ -24,6 +24,8 @@ public class InventoryDiscoveryTests
         dir.WriteBytes("models/clf.pkl", [0x80, 0x04, 0x95, 0x00, 0x2e]);
         dir.WriteBytes("models/llm.gguf", [.. "GGUF"u8, 3, 0, 0, 0]);
         dir.WriteBytes("models/blob.bin", [1, 2, 3, 4]);
+        dir.WriteBytes("models/legacy.h5", [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]);
+        dir.WriteBytes("models/not-hdf5.h5", [.. "\x89HDF\r\n\x1a\n"u8]);   // a UTF-8 literal: C2 89, not the signature
         dir.WriteBytes("node_modules/openai/index.pkl", [0x80, 0x04, 0x2e]);
         dir.Write("node_modules/openai/index.js", "import OpenAI from 'openai';\n");
         dir.Write(".gitignore", "# outputs\nbuild/\n/generated.py\n");
@@ -52,6 +54,7 @@ public class InventoryDiscoveryTests
             "CodeSdk go/main.go:5 github.com/sashabaranov/go-openai [OpenAI] \"github.com/sashabaranov/go-openai\"",
             "CodeSdk jvm/App.java:2 com.anthropic [Anthropic] import com.anthropic.client.AnthropicClient",
             "ModelFile models/clf.pkl: clf.pkl [] pickle model file (5 bytes)",
+            "ModelFile models/legacy.h5: legacy.h5 [] HDF5 (Keras) model file (8 bytes)",
             "ModelFile models/llm.gguf: llm.gguf [] GGUF model file (8 bytes)",
             "CodeSdk pyproject.toml:4 cohere [Cohere] cohere",
             "CodeSdk requirements.txt:3 mistralai [Mistral AI] mistralai",

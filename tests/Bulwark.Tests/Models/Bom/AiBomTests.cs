@@ -114,7 +114,10 @@ public class AiBomTests
         Assert.Equal("keras-zip", WeightFiles.Detect("PK\x03\x04"u8, 100, "model.keras").Format);
         Assert.Equal("pytorch-pickle", WeightFiles.Detect([0x80, 0x02, 0x7D], 100, "pytorch_model.bin").Format);
         Assert.Equal("pickle", WeightFiles.Detect([0x80, 0x04, 0x95], 100, "model.pkl").Format);
-        Assert.Equal("hdf5", WeightFiles.Detect("\x89HDF\r\n\x1a\n"u8, 100, "model.h5").Format);
+        // Bytes, not a UTF-8 literal: "\x89" in one would be C2 89, which no HDF5 or NumPy file starts with.
+        Assert.Equal("hdf5", WeightFiles.Detect([0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A], 100, "model.h5").Format);
+        Assert.Equal("npy", WeightFiles.Detect([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 0x01, 0x00], 100, "weights.npy").Format);
+        Assert.Equal("unknown", WeightFiles.Detect("\x89HDF\r\n\x1a\n"u8, 100, "model.h5").Format);
         Assert.Equal("unknown", WeightFiles.Detect("hello"u8, 5, "model.safetensors").Format);
     }
 
