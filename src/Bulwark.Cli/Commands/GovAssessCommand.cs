@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
-using Bulwark.Gateway.Keys;
-using Bulwark.Gateway.Storage;
 using Bulwark.Governance.Assessment;
 using Bulwark.Kernel;
 using Bulwark.Scanning;
@@ -22,7 +20,7 @@ internal static class GovAssessCommand
         var inventory = new Option<string?>("--inventory") { Description = $"The AI inventory (default: PATH/{ProjectAssessment.InventoryFile})" };
         var answers = new Option<string?>("--answers") { Description = $"The questionnaire answers (default: PATH/{ProjectAssessment.QuestionnaireFile})" };
         var gatewayConfig = new Option<string?>("--gateway-config") { Description = "The Bulwark gateway configuration (default: the first gateway.yaml or bulwark-gateway.yaml in PATH)" };
-        var gatewayDb = new Option<string?>("--gateway-db") { Description = "The gateway's database (SQLite file, postgres://…, or env:VAR), to check key rotation" };
+        var gatewayDb = new Option<string?>("--gateway-db") { Description = "The gateway's database (SQLite file, postgres://…, or env:VAR): key rotation, and the models called through the gateway in the last 30 days" };
         var discoverReports = new Option<string[]>("--discover-report") { Description = "A `bulwark discover --format json` report: shadow AI seen in network logs (repeatable)", Arity = ArgumentArity.ZeroOrMore };
         var previous = new Option<string?>("--previous") { Description = "A previous `gov assess --format json` report, to show the trend" };
         var format = new Option<string>("--format", "-f") { Description = "Output: table, json, md or html", DefaultValueFactory = _ => "table" };
@@ -48,7 +46,7 @@ internal static class GovAssessCommand
                 InventoryPath = parse.GetValue(inventory),
                 QuestionnairePath = parse.GetValue(answers),
                 GatewayConfigPath = parse.GetValue(gatewayConfig),
-                GatewayKeys = parse.GetValue(gatewayDb) is { } db ? ReadKeys(db) : null,
+                Gateway = parse.GetValue(gatewayDb) is { } db ? GatewayEvidence.Read(db) : null,
                 DiscoverReports = parse.GetValue(discoverReports) ?? [],
                 Scan = new ScanOptions { Roots = [root], Excludes = parse.GetValue(exclude) ?? [], Ner = ner },
                 ToolVersion = Version,
@@ -61,12 +59,6 @@ internal static class GovAssessCommand
             return Task.FromResult(threshold is { } t && assessment.Overall < t ? ExitCodes.Findings : ExitCodes.Clean);
         });
         return command;
-    }
-
-    private static List<GatewayKeyFact> ReadKeys(string database)
-    {
-        using var opened = GatewayDatabase.Open(GatewayCommand.DatabaseOption(database));
-        return [.. new KeyStore(opened, TimeProvider.System).List(includeRevoked: true).Select(k => new GatewayKeyFact(k.Id, k.Team, k.Created, k.Revoked))];
     }
 
     private static void Write(PostureAssessment assessment, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout)

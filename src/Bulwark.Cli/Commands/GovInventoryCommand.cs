@@ -18,19 +18,21 @@ internal static class GovInventoryCommand
         var inventory = new Option<string?>("--inventory") { Description = "The declared systems (default: PATH/ai-inventory.yaml when it exists)" };
         var discoverReport = new Option<string?>("--discover-report") { Description = "A 'bulwark discover --format json' report: AI services seen in network logs" };
         var gatewayConfig = new Option<string?>("--gateway-config") { Description = "A gateway configuration (gateway.yaml): the models it routes" };
+        var gatewayDb = new Option<string?>("--gateway-db") { Description = "The gateway's database (SQLite file, postgres://…, or env:VAR): the models called through it in the last 30 days, by key and team" };
         var format = new Option<string>("--format", "-f") { Description = "Output: table, json, md or html", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "md", "html");
         var output = new Option<string?>("--output", "-o") { Description = "Write the report to this file instead of stdout" };
         var failOnUndeclared = new Option<bool>("--fail-on-undeclared") { Description = "Exit 1 when some AI use is declared by no system" };
         var command = new Command("inventory", "Reconcile the declared AI systems (ai-inventory.yaml) with the AI use found in code, model files, network logs and the gateway: declared, undeclared, not observed")
         {
-            path, inventory, discoverReport, gatewayConfig, format, output, failOnUndeclared,
+            path, inventory, discoverReport, gatewayConfig, gatewayDb, format, output, failOnUndeclared,
         };
         command.SetAction(parse =>
         {
             var report = parse.GetValue(discoverReport);
             var gateway = parse.GetValue(gatewayConfig);
-            var project = parse.GetValue(path) ?? (report is null && gateway is null ? "." : null);
+            var database = parse.GetValue(gatewayDb);
+            var project = parse.GetValue(path) ?? (report is null && gateway is null && database is null ? "." : null);
             var inventoryFile = parse.GetValue(inventory);
             if (inventoryFile is null && project is not null && Directory.Exists(project))
             {
@@ -43,7 +45,13 @@ internal static class GovInventoryCommand
             var uses = new List<DiscoveredAiUse>();
             if (project is not null) uses.AddRange(InventoryDiscovery.FromProject(project));
             if (report is not null) uses.AddRange(InventoryDiscovery.FromDiscoverReport(report));
-            if (gateway is not null) uses.AddRange(InventoryDiscovery.FromGatewayConfig(gateway));
+            var routes = gateway is null ? [] : InventoryDiscovery.FromGatewayConfig(gateway);
+            uses.AddRange(routes);
+            if (database is not null)
+            {
+                var traffic = GatewayEvidence.Read(database);
+                uses.AddRange(InventoryDiscovery.FromGatewayTraffic(traffic.Calls, traffic.Source, routes));
+            }
             var result = InventoryReconciler.Reconcile(declared, uses);
             Write(result, parse.GetValue(format)!, parse.GetValue(output), stdout, stderr, rawStdout);
             return parse.GetValue(failOnUndeclared) && result.HasUndeclared ? ExitCodes.Findings : ExitCodes.Clean;

@@ -6,6 +6,9 @@ using Bulwark.Usage.Guards;
 
 namespace Bulwark.Scanning;
 
+/// <summary>A gateway database's keys and audited calls; <see cref="Source"/> names it in the evidence.</summary>
+public sealed record GatewayDatabaseFacts(string Source, IReadOnlyList<GatewayKeyFact> Keys, IReadOnlyList<GatewayCall> Calls);
+
 /// <summary>Where <see cref="ProjectAssessment"/> finds its inputs; each null path is looked for in the project by its conventional name.</summary>
 public sealed record ProjectAssessmentOptions
 {
@@ -13,8 +16,8 @@ public sealed record ProjectAssessmentOptions
     public string? QuestionnairePath { get; init; }
     public string? GatewayConfigPath { get; init; }
 
-    /// <summary>The gateway's keys (read from its database by the host, which knows the gateway's store).</summary>
-    public IReadOnlyList<GatewayKeyFact>? GatewayKeys { get; init; }
+    /// <summary>What the gateway's database holds (read by the host, which knows the gateway's store), or null.</summary>
+    public GatewayDatabaseFacts? Gateway { get; init; }
 
     /// <summary>JSON reports of <c>bulwark discover</c>: shadow AI seen in network logs.</summary>
     public IReadOnlyList<string> DiscoverReports { get; init; } = [];
@@ -45,11 +48,11 @@ public static class ProjectAssessment
         var scan = new Scanner(catalog, (options.Scan ?? new ScanOptions { Roots = [root] }) with { Roots = [root] }).Run(cancellationToken);
 
         var gatewayPath = options.GatewayConfigPath ?? FindGatewayConfig(root);
-        var gateway = gatewayPath is null ? null : GatewayPostureReader.ReadFile(gatewayPath, GuardPolicy.DefaultText()) with { Keys = options.GatewayKeys };
+        var gateway = gatewayPath is null ? null : GatewayPostureReader.ReadFile(gatewayPath, GuardPolicy.DefaultText()) with { Keys = options.Gateway?.Keys };
         var gatewaySearched = options.GatewayConfigPath ?? $"looked for {string.Join(" or ", GatewayFiles)} under {root}";
 
         var inventoryPath = options.InventoryPath ?? Path.Combine(root, InventoryFile);
-        var inventory = ReadInventory(inventoryPath, gatewayPath, options.DiscoverReports, root, notes);
+        var inventory = ReadInventory(inventoryPath, gatewayPath, options.Gateway, options.DiscoverReports, root, notes);
 
         var questionnairePath = options.QuestionnairePath ?? Path.Combine(root, QuestionnaireFile);
         var answers = options.QuestionnairePath is not null || File.Exists(questionnairePath) ? QuestionnaireReader.ReadFile(questionnairePath) : null;
@@ -69,7 +72,7 @@ public static class ProjectAssessment
         });
     }
 
-    private static InventoryEvidence ReadInventory(string path, string? gatewayPath, IReadOnlyList<string> discoverReports, string root, List<string> notes)
+    private static InventoryEvidence ReadInventory(string path, string? gatewayPath, GatewayDatabaseFacts? gateway, IReadOnlyList<string> discoverReports, string root, List<string> notes)
     {
         AiInventory? declared = null;
         string? problem = null;
@@ -87,7 +90,9 @@ public static class ProjectAssessment
         }
         // Discovery names files relative to the project; findings name them as the scan was given them.
         var discovered = InventoryDiscovery.FromProject(root).Select(u => u.File is null || Path.IsPathRooted(u.File) ? u : u with { File = Path.Combine(root, u.File) });
-        if (gatewayPath is not null) discovered = discovered.Concat(InventoryDiscovery.FromGatewayConfig(gatewayPath));
+        var routes = gatewayPath is null ? [] : InventoryDiscovery.FromGatewayConfig(gatewayPath);
+        discovered = discovered.Concat(routes);
+        if (gateway is not null) discovered = discovered.Concat(InventoryDiscovery.FromGatewayTraffic(gateway.Calls, gateway.Source, routes));
         foreach (var report in discoverReports) discovered = discovered.Concat(InventoryDiscovery.FromDiscoverReport(report));
         return new InventoryEvidence(path, declared, problem, InventoryReconciler.Reconcile(declared, discovered.ToList()));
     }

@@ -108,6 +108,28 @@ public static class InventoryDiscovery
         return uses;
     }
 
+    /// <summary>
+    /// The models actually called through the gateway (its audit trail): one use per model, key and team, with the
+    /// number of calls and the last one. The provider is the one of the configuration's route of that name when
+    /// <paramref name="routes"/> holds it (<see cref="FromGatewayConfig"/>), else the upstream's name if it names one.
+    /// </summary>
+    public static IReadOnlyList<DiscoveredAiUse> FromGatewayTraffic(IEnumerable<GatewayCall> calls, string source, IReadOnlyList<DiscoveredAiUse>? routes = null)
+    {
+        ArgumentNullException.ThrowIfNull(calls);
+        var providers = (routes ?? []).Where(r => r.Source == DiscoverySource.GatewayModel && r.Provider is not null)
+            .GroupBy(r => r.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Provider, StringComparer.Ordinal);
+        return [.. calls.Where(c => !string.IsNullOrEmpty(c.Model))
+            .GroupBy(c => (Model: c.Model!, c.Upstream, c.KeyId, c.Team))
+            .OrderBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Team, StringComparer.Ordinal).ThenBy(g => g.Key.KeyId, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var provider = providers.GetValueOrDefault(g.Key.Model) ?? (g.Key.Upstream is { } upstream ? AiSdkCatalog.Default.FindProvider(upstream)?.Name : null);
+                var who = $"{(g.Key.Team is null ? "no team" : $"team {g.Key.Team}")}, key {g.Key.KeyId ?? "none"}";
+                var evidence = string.Create(CultureInfo.InvariantCulture, $"{g.Count():N0} calls to '{g.Key.Model}' via upstream '{g.Key.Upstream ?? "?"}' ({who}), last {g.Max(c => c.Time):yyyy-MM-dd}");
+                return new DiscoveredAiUse(DiscoverySource.GatewayModel, g.Key.Model, provider, evidence, source, null) { GatewayKey = g.Key.KeyId, Team = g.Key.Team };
+            })];
+    }
+
     /// <summary>The provider name of a shadow-AI catalog service: the SDK table's provider when it lists the service, else the vendor.</summary>
     internal static string ProviderOf(GenAiService service) => AiSdkCatalog.Default.ForService(service.Id)?.Name ?? service.Vendor;
 

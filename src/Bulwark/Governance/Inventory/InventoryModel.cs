@@ -74,7 +74,17 @@ public enum DiscoverySource
 /// <param name="Evidence">The matched text (an import statement, a URL without credentials or path) or a description; never a whole line.</param>
 /// <param name="File">The file, relative to the project root with <c>/</c> separators (or the input file for reports and configs).</param>
 /// <param name="Line">1-based, when the use is on a line.</param>
-public sealed record DiscoveredAiUse(DiscoverySource Source, string Name, string? Provider, string Evidence, string? File, int? Line);
+public sealed record DiscoveredAiUse(DiscoverySource Source, string Name, string? Provider, string Evidence, string? File, int? Line)
+{
+    /// <summary>For traffic seen at the gateway: the virtual key id that made the calls (a system's <c>gateway-keys</c> may name it).</summary>
+    public string? GatewayKey { get; init; }
+
+    /// <summary>For traffic seen at the gateway: the key's team (a system's <c>gateway-keys</c> may name it too).</summary>
+    public string? Team { get; init; }
+}
+
+/// <summary>One call the gateway audited: which route (model), upstream, key and team, and when.</summary>
+public sealed record GatewayCall(string? Model, string? Upstream, string? KeyId, string? Team, DateTimeOffset Time);
 
 /// <summary>Declared and seen, seen but not declared, declared but not seen.</summary>
 public enum InventoryStatus

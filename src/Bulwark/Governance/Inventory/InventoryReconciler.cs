@@ -81,6 +81,7 @@ public static class InventoryReconciler
     {
         private readonly HashSet<string> _providers = new(StringComparer.Ordinal);
         private readonly HashSet<string> _models = new(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> _keys = new(StringComparer.OrdinalIgnoreCase);
         private readonly string[] _domains;
         private readonly string[] _paths;
 
@@ -88,6 +89,7 @@ public static class InventoryReconciler
         {
             foreach (var provider in system.Providers.Concat(system.Models.Select(m => m.Provider).OfType<string>())) _providers.Add(KeyOf(provider));
             foreach (var model in system.Models) _models.Add(model.Name);
+            foreach (var key in system.GatewayKeys) _keys.Add(key);
             _domains = [.. system.Domains.Select(d => d.ToLowerInvariant())];
             _paths = [.. system.CodePaths.Select(AiInventoryReader.NormalizePath)];
         }
@@ -96,7 +98,8 @@ public static class InventoryReconciler
         public int Score(DiscoveredAiUse use)
         {
             var inPath = use.File is { } file && _paths.Any(p => UnderPath(file, p));
-            var strong = IsModel(use) || IsDomain(use.Name);
+            // Gateway traffic belongs to the system that declares its key or its team.
+            var strong = IsModel(use) || IsDomain(use.Name) || (use.GatewayKey is { } key && _keys.Contains(key)) || (use.Team is { } team && _keys.Contains(team));
             var provider = use.Provider is { Length: > 0 } p && _providers.Contains(KeyOf(p));
             if (!strong && !provider && !(inPath && use.Provider is null)) return 0;
             return (strong ? 4 : 0) + (provider ? 2 : 0) + (inPath ? 1 : 0);
