@@ -9,6 +9,9 @@ namespace Bulwark.Governance.Assessment;
 /// </summary>
 public static class ScanChecks
 {
+    /// <summary>Findings listed one by one per check, worst first; the rest are counted by rule (the scan report lists them all).</summary>
+    public const int MaxFindingsPerCheck = 200;
+
     /// <param name="traits">What the project has (<see cref="ProjectTraits"/>), for checks that require something.</param>
     public static IEnumerable<CheckResult> Evaluate(IEnumerable<ScanCheckDefinition> definitions, ScanResult scan, IReadOnlySet<string> traits)
     {
@@ -39,10 +42,19 @@ public static class ScanChecks
             IReadOnlyList<Evidence> evidence = findings.Count == 0
                 ? [new Evidence(EvidenceKind.Scan, string.Join(", ", definition.RulePrefixes.Select(p => p + "*")),
                     $"no finding in {scan.Statistics.FilesScanned:N0} scanned files")]
-                : [.. findings.Select(f => new Evidence(EvidenceKind.Finding, f.RuleId, f.Message, f.Location.Path, f.Location.Line, f.Fingerprint, f.Severity))];
+                : [.. findings.Take(MaxFindingsPerCheck).Select(f => new Evidence(EvidenceKind.Finding, f.RuleId, f.Message, f.Location.Path, f.Location.Line, f.Fingerprint, f.Severity)),
+                   .. Rest(findings)];
             // A check evidences its own catalog items and those of the rules that fired.
             var tags = check.Tags.Concat(findings.SelectMany(f => f.Tags)).Distinct(StringComparer.Ordinal).ToList();
             yield return new CheckResult(check.Id, check.Pillar, check.Title, CheckSource.Scan, check.Weight, outcome, evidence, tags, check.Remediation);
         }
+    }
+
+    private static IEnumerable<Evidence> Rest(List<Finding> findings)
+    {
+        if (findings.Count <= MaxFindingsPerCheck) yield break;
+        var byRule = findings.Skip(MaxFindingsPerCheck).GroupBy(f => f.RuleId).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var counts = string.Join(", ", byRule.Take(10).Select(g => $"{g.Key} {g.Count():N0}")) + (byRule.Count > 10 ? $", {byRule.Count - 10} more rules" : "");
+        yield return new Evidence(EvidenceKind.Scan, "more findings", $"… and {findings.Count - MaxFindingsPerCheck:N0} more findings ({counts}): `bulwark scan` lists them all", Severity: findings[MaxFindingsPerCheck].Severity);
     }
 }

@@ -57,6 +57,20 @@ public sealed class PostureScoringTests
     }
 
     [Fact]
+    public void A_check_lists_its_worst_findings_one_by_one_and_counts_the_rest_by_rule()
+    {
+        var findings = Enumerable.Range(0, ScanChecks.MaxFindingsPerCheck + 50)
+            .Select(i => Finding(i < 5 ? "BW-DATA-SECRET-OPENAI" : i % 2 == 0 ? "BW-DATA-SECRET-GENERIC" : "BW-DATA-SECRET-JWT", i < 5 ? Severity.Critical : Severity.Low) with { Fingerprint = $"fp{i}" })
+            .ToList();
+        var evidence = Check(PostureAssessor.Assess(Input(findings)), "DATA-SECRETS").Evidence;
+        Assert.Equal(ScanChecks.MaxFindingsPerCheck + 1, evidence.Count);
+        Assert.All(evidence.Take(5), e => Assert.Equal(Severity.Critical, e.Severity));
+        var rest = evidence[^1];
+        Assert.Equal((EvidenceKind.Scan, "more findings"), (rest.Kind, rest.Reference));
+        Assert.StartsWith("… and 50 more findings (BW-DATA-SECRET-GENERIC 25, BW-DATA-SECRET-JWT 25)", rest.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Remediation_is_ranked_by_the_overall_points_a_fix_wins_back()
     {
         // Model pillar without answers: MODEL-ARTIFACTS (3) fails, the three model questions (2, 2, 1) are unanswered:
