@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using System.Xml;
 using Bulwark.Governance.ShadowAi;
 
 namespace Bulwark.Governance.Inventory;
@@ -24,12 +22,6 @@ internal static partial class ProjectDiscovery
     public const long MaxTextBytes = 1024 * 1024;
     public const int MaxLineLength = 4096;
     public const int MaxJsonDepth = 64;
-
-    // package.json's dependency maps: every package named in one is a dependency.
-    private static readonly HashSet<string> PackageJsonSections = new(StringComparer.Ordinal)
-    {
-        "dependencies", "devDependencies", "peerDependencies", "optionalDependencies",
-    };
 
     // Never entered: VCS metadata, build outputs, dependency caches and virtual environments.
     private static readonly HashSet<string> SkippedDirectories = new(StringComparer.OrdinalIgnoreCase)
@@ -271,188 +263,6 @@ internal static partial class ProjectDiscovery
         }
     }
 
-    /// <summary>
-    /// package.json as JSON: each package of the dependency maps, on the line of its name. False (nothing added) when
-    /// the file is not a JSON object or is malformed; the caller then scans it line by line.
-    /// </summary>
-    private static bool PackageJson(byte[] bytes, string file, List<DiscoveredAiUse> uses)
-    {
-        var catalog = AiSdkCatalog.Default;
-        var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
-        var lines = new LineIndex(bytes);
-        var found = new List<DiscoveredAiUse>();
-        try
-        {
-            var reader = new Utf8JsonReader(bytes.AsSpan(start), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = MaxJsonDepth });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var section = reader.GetString();
-                if (!reader.Read()) return false;
-                if (reader.TokenType != JsonTokenType.StartObject || section is null || !PackageJsonSections.Contains(section))
-                {
-                    reader.Skip();
-                    continue;
-                }
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var name = reader.GetString() ?? "";
-                    var line = lines.LineOf(start + (int)reader.TokenStartIndex);
-                    if (!reader.Read()) return false;
-                    // An alias ("oai": "npm:openai@^4") installs the package it names.
-                    if (reader.TokenType == JsonTokenType.String && reader.GetString() is { } version && version.StartsWith("npm:", StringComparison.Ordinal))
-                    {
-                        var target = version[4..];
-                        var at = target.LastIndexOf('@');
-                        if (at > 0) target = target[..at];
-                        AddSdk(catalog.Npm(target), $"{name} (npm:{target})", file, line, found);
-                    }
-                    else
-                    {
-                        AddSdk(catalog.Npm(name), name, file, line, found);
-                    }
-                    reader.Skip();
-                }
-            }
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return false;
-        }
-        uses.AddRange(found);
-        return true;
-    }
-
-    /// <summary>
-    /// pom.xml: each <c>&lt;dependency&gt;</c>'s groupId:artifactId, on the artifactId's line. No DTD, no external
-    /// resources, bounded; a malformed file keeps what was read before the error and never throws.
-    /// </summary>
-    private static void PomXml(string text, string file, List<DiscoveredAiUse> uses)
-    {
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            MaxCharactersInDocument = MaxTextBytes,
-            MaxCharactersFromEntities = 1024,
-            IgnoreComments = true,
-            IgnoreProcessingInstructions = true,
-            IgnoreWhitespace = true,
-        };
-        try
-        {
-            using var reader = XmlReader.Create(new StringReader(text.TrimStart('\uFEFF')), settings);
-            var info = (IXmlLineInfo)reader;
-            var dependency = -1;
-            string? child = null, group = null, artifact = null;
-            var line = 0;
-            while (reader.Read())
-            {
-                switch (reader.NodeType)
-                {
-                    case XmlNodeType.Element when dependency < 0:
-                        if (reader.LocalName == "dependency" && !reader.IsEmptyElement)
-                        {
-                            (dependency, child, group, artifact, line) = (reader.Depth, null, null, null, info.LineNumber);
-                        }
-                        break;
-                    case XmlNodeType.Element when reader.Depth == dependency + 1:
-                        child = !reader.IsEmptyElement && reader.LocalName is "groupId" or "artifactId" ? reader.LocalName : null;
-                        if (child == "artifactId") line = info.LineNumber;
-                        break;
-                    case XmlNodeType.Text or XmlNodeType.CDATA when child is not null && reader.Depth == dependency + 2:
-                        if (child == "groupId") group = reader.Value.Trim();
-                        else artifact = reader.Value.Trim();
-                        break;
-                    case XmlNodeType.EndElement when dependency >= 0 && reader.Depth == dependency + 1:
-                        child = null;
-                        break;
-                    case XmlNodeType.EndElement when dependency >= 0 && reader.Depth == dependency:
-                        if (group is { Length: > 0 } && artifact is { Length: > 0 })
-                        {
-                            var coordinate = group + ":" + artifact;
-                            AddSdk(AiSdkCatalog.Default.Maven(coordinate), coordinate, file, line, uses);
-                        }
-                        dependency = -1;
-                        break;
-                }
-            }
-        }
-        catch (XmlException)
-        {
-            // Malformed, or a DTD: what was read before stays.
-        }
-    }
-
-    // ${NAME} in an env file or YAML: the variable is read there.
-    private static void Interpolations(string line, string file, int lineNumber, List<DiscoveredAiUse> uses)
-    {
-        if (!line.Contains("${", StringComparison.Ordinal)) return;
-        foreach (Match m in Interpolation().Matches(line)) AddKey(m.Groups[1].Value, "${" + m.Groups[1].Value + "}", file, lineNumber, uses);
-    }
-
-    // ENV NAME=… [NAME2=…], ENV NAME value, ARG NAME[=…]
-    private static void Dockerfile(string line, string file, int lineNumber, List<DiscoveredAiUse> uses)
-    {
-        if (DockerfileInstruction().Match(line) is not { Success: true } m) return;
-        var instruction = m.Groups[1].Value.ToUpperInvariant();
-        AddKey(m.Groups[2].Value, instruction + " " + m.Groups[2].Value, file, lineNumber, uses);
-        if (m.Groups[3].Value == "=")
-        {
-            foreach (Match more in DockerfileMorePairs().Matches(line, m.Index + m.Length)) AddKey(more.Groups[1].Value, instruction + " " + more.Groups[1].Value, file, lineNumber, uses);
-        }
-    }
-
-    // Compose and Kubernetes: NAME: …, - name: NAME, - NAME=…, - NAME, ${NAME}
-    private static void Yaml(string line, string file, int lineNumber, List<DiscoveredAiUse> uses)
-    {
-        // Each form is tried: a key that is not a provider's name (name:) says nothing, and AddKey keeps one use a line.
-        if (YamlKey().Match(line) is { Success: true } k) AddKey(k.Groups[1].Value, k.Groups[1].Value + ":", file, lineNumber, uses);
-        if (YamlNameValue().Match(line) is { Success: true } n) AddKey(n.Groups[1].Value, "name: " + n.Groups[1].Value, file, lineNumber, uses);
-        if (YamlListAssignment().Match(line) is { Success: true } a) AddKey(a.Groups[1].Value, a.Groups[1].Value + "=", file, lineNumber, uses);
-        if (YamlListName().Match(line) is { Success: true } l) AddKey(l.Groups[1].Value, "- " + l.Groups[1].Value, file, lineNumber, uses);
-        Interpolations(line, file, lineNumber, uses);
-    }
-
-    // os.environ["N"], os.getenv("N"), process.env.N, Environment.GetEnvironmentVariable("N"), os.Getenv("N"), System.getenv("N") …
-    private static void CodeEnvironment(string line, string file, int lineNumber, List<DiscoveredAiUse> uses)
-    {
-        foreach (Match m in EnvironmentCall().Matches(line))
-        {
-            // In a notebook the call sits in a JSON string: its quotes are escaped.
-            var text = m.Value.Replace("\\", "", StringComparison.Ordinal);
-            var open = text.LastIndexOfAny(['[', '(']);
-            AddKey(m.Groups[1].Value, text + (open >= 0 && text[open] == '[' ? "]" : ")"), file, lineNumber, uses);
-        }
-        foreach (Match m in EnvironmentMember().Matches(line)) AddKey(m.Groups[1].Value, m.Value, file, lineNumber, uses);
-    }
-
-    /// <summary>A provider's key name as evidence: once per file, line and name, whatever the number of forms that show it.</summary>
-    private static void AddKey(string name, string evidence, string file, int line, List<DiscoveredAiUse> uses)
-    {
-        if (AiSdkCatalog.Default.EnvVar(name) is not { } provider) return;
-        for (var i = uses.Count - 1; i >= 0 && uses[i].Line == line && uses[i].File == file; i--)
-        {
-            if (uses[i].Source == DiscoverySource.ProviderKey && uses[i].Name == name) return;
-        }
-        uses.Add(new DiscoveredAiUse(DiscoverySource.ProviderKey, name, provider.Name, evidence, file, line));
-    }
-
-    /// <summary>Byte offset → 1-based line, for offsets that only grow.</summary>
-    private sealed class LineIndex(byte[] bytes)
-    {
-        private int _offset;
-        private int _line = 1;
-
-        public int LineOf(int offset)
-        {
-            offset = Math.Clamp(offset, _offset, bytes.Length);
-            _line += bytes.AsSpan(_offset, offset - _offset).Count((byte)'\n');
-            _offset = offset;
-            return _line;
-        }
-    }
-
     private static void AddSdk((string Name, AiProvider Provider)? hit, string evidence, string file, int line, List<DiscoveredAiUse> uses)
     {
         if (hit is { } found) uses.Add(new DiscoveredAiUse(DiscoverySource.CodeSdk, found.Name, found.Provider.Name, evidence, file, line));
@@ -545,37 +355,6 @@ internal static partial class ProjectDiscovery
 
     [GeneratedRegex(@"[""']([\w.\-]+:[\w.\-]+)(?::[^""'\s]*)?[""']", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex GradleCoordinate();
-
-    [GeneratedRegex(@"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
-    private static partial Regex EnvAssignment();
-
-    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
-    private static partial Regex Interpolation();
-
-    [GeneratedRegex(@"^\s*(ENV|ARG)\s+([A-Za-z_][A-Za-z0-9_]*)(=?)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex DockerfileInstruction();
-
-    [GeneratedRegex(@"\s([A-Za-z_][A-Za-z0-9_]*)=", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
-    private static partial Regex DockerfileMorePairs();
-
-    [GeneratedRegex(@"^\s*(?:-\s+)?[""']?([A-Za-z_][A-Za-z0-9_]*)[""']?\s*:(?:\s|$)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
-    private static partial Regex YamlKey();
-
-    [GeneratedRegex(@"^\s*(?:-\s+)?name\s*:\s*[""']?([A-Za-z_][A-Za-z0-9_]*)[""']?\s*(?:#.*)?$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
-    private static partial Regex YamlNameValue();
-
-    [GeneratedRegex(@"^\s*-\s+[""']?([A-Za-z_][A-Za-z0-9_]*)=", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
-    private static partial Regex YamlListAssignment();
-
-    [GeneratedRegex(@"^\s*-\s+[""']?([A-Za-z_][A-Za-z0-9_]*)[""']?\s*(?:#.*)?$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
-    private static partial Regex YamlListName();
-
-    // The call and the quoted name; a notebook escapes the quotes (\"), and a JS template literal uses backticks.
-    [GeneratedRegex(@"\b(?:(?:os\.)?environ(?:\.get|\.setdefault|\.pop)?\s*[\[(]|(?:(?:os|System)\.)?(?:[gs]etenv|Getenv|Setenv|LookupEnv)\s*\(|(?:Environment\.)?[GS]etEnvironmentVariable\s*\(|process\.env\s*\[|Deno\.env\.get\s*\()\s*\\?[""'`]([A-Za-z_][A-Za-z0-9_]*)\\?[""'`]", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
-    private static partial Regex EnvironmentCall();
-
-    [GeneratedRegex(@"\b(?:process|Bun|import\.meta)\.env\.([A-Za-z_][A-Za-z0-9_]*)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
-    private static partial Regex EnvironmentMember();
 
     // scheme://[userinfo@]host[:port] — the user information is matched so it can be left out of the evidence.
     [GeneratedRegex(@"\b(https?|wss?)://(?:[^\s/@""'<>]{1,256}@)?([A-Za-z0-9](?:[A-Za-z0-9\-_.]{0,252}[A-Za-z0-9])?)(?::(\d{1,5}))?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
