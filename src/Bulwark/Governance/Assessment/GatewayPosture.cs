@@ -1,5 +1,4 @@
 using Bulwark.Kernel;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Bulwark.Governance.Assessment;
@@ -77,24 +76,8 @@ public static class GatewayPostureReader
         return (flat.GetValueOrDefault("mode"), steps);
     }
 
-    private static YamlNode? Load(string yaml, string source)
-    {
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
-        }
-        catch (YamlException e)
-        {
-            throw new BulwarkInputException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {e.Message}", e);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            // YamlDotNet's scanner throws these on some malformed input instead of a YamlException.
-            throw new BulwarkInputException($"{source}: invalid YAML: {e.Message}", e);
-        }
-    }
+    // Gateway configurations may use anchors: the tree shares aliased nodes and Flatten bounds the walk.
+    private static YamlNode? Load(string yaml, string source) => YamlInput.LoadTree(yaml, source, "YAML", allowAliases: true);
 
     /// <summary>Every scalar under <paramref name="root"/> by its dotted path; aliases are not followed (no expansion bombs).</summary>
     private static Dictionary<string, GatewaySetting> Flatten(YamlNode? root, string file)

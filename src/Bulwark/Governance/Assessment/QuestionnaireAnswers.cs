@@ -1,5 +1,4 @@
 using Bulwark.Kernel;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Bulwark.Governance.Assessment;
@@ -113,24 +112,7 @@ public static class QuestionnaireReader
     private static YamlScalarNode? Scalar(YamlMappingNode map, string key) =>
         map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node as YamlScalarNode : null;
 
-    private static YamlNode? Parse(string yaml, string source)
-    {
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
-        }
-        catch (YamlException e)
-        {
-            throw new BulwarkInputException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid questionnaire: {e.Message}", e);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            // YamlDotNet's scanner throws these on some malformed input instead of a YamlException.
-            throw new BulwarkInputException($"{source}: invalid questionnaire: {e.Message}", e);
-        }
-    }
+    private static YamlNode? Parse(string yaml, string source) => YamlInput.LoadTree(yaml, source, "questionnaire", maxDepth: 16);
 
     private static string At(string source, YamlNode node, string message) => $"{source}:{node.Start.Line}:{node.Start.Column}: {message}";
 

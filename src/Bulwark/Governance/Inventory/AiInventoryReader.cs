@@ -1,7 +1,6 @@
 using System.Globalization;
 using Bulwark.Kernel;
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Bulwark.Governance.Inventory;
@@ -259,45 +258,7 @@ public static class AiInventoryReader
 
     // A streaming pre-pass bounds nesting before the representation model (which recurses) is built, and refuses
     // aliases (nothing in the format needs them, and they are how YAML bombs grow).
-    internal static YamlNode? Load(string yaml, string source, string what = What)
-    {
-        try
-        {
-            var parser = new Parser(new StringReader(yaml));
-            var depth = 0;
-            while (parser.MoveNext())
-            {
-                switch (parser.Current)
-                {
-                    case MappingStart or SequenceStart:
-                        if (++depth > MaxDepth) throw Error(source, parser.Current.Start, what, $"nested deeper than {MaxDepth} levels");
-                        break;
-                    case MappingEnd or SequenceEnd:
-                        depth--;
-                        break;
-                    case AnchorAlias alias:
-                        throw Error(source, alias.Start, what, "aliases (*name) are not supported");
-                }
-            }
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            if (stream.Documents.Count > 1) throw Error(source, stream.Documents[1].RootNode.Start, what, "holds more than one YAML document");
-            return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
-        }
-        catch (YamlException e)
-        {
-            var inner = e.InnerException is null ? "" : $" ({e.InnerException.Message})";
-            throw new BulwarkInputException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid {what}: {e.Message}{inner}", e);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            // YamlDotNet's scanner fails this way on some malformed input (seen in fuzzing): still the user's input.
-            throw new BulwarkInputException($"{source}: invalid {what}: the YAML cannot be parsed ({e.Message})", e);
-        }
-    }
-
-    private static BulwarkInputException Error(string source, Mark mark, string what, string message) =>
-        new($"{source}:{mark.Line}:{mark.Column}: invalid {what}: {message}");
+    internal static YamlNode? Load(string yaml, string source, string what = What) => YamlInput.LoadTree(yaml, source, what, MaxDepth);
 
     private sealed class Problems(string source)
     {
