@@ -12,6 +12,7 @@ internal static class GovCommand
         gov.Subcommands.Add(GovDriftCommand.Create(stdout, stderr, rawStdout));
         gov.Subcommands.Add(GovBiasCommand.Create(stdout, stderr, rawStdout));
         gov.Subcommands.Add(GovAssessCommand.Create(stdout, stderr, rawStdout));
+        gov.Subcommands.Add(GovQuestionnaireCommand.Create(stderr, rawStdout));
         gov.Subcommands.Add(GovControlsCommand.Create(stdout, stderr, rawStdout));
         gov.Subcommands.Add(GovInventoryCommand.Create(stdout, stderr, rawStdout));
         return gov;

@@ -68,6 +68,8 @@ public static class QuestionnaireReader
 
     private static Answer? ReadAnswer(string id, YamlNode node, int line, string source, List<string> problems)
     {
+        // A question left empty (as the template writes it) is unanswered, not a mistake.
+        if (node is YamlScalarNode { Value: null or "" }) return null;
         YamlScalarNode? word;
         string? note = null, reference = null;
         if (node is YamlMappingNode fields)

@@ -48,6 +48,36 @@ public sealed class AssessmentInputTests
         Assert.Contains("the answer to GOV-LITERACY has no `answer:`", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_template_reads_back_unanswered_and_answered_once_filled_in()
+    {
+        var template = QuestionnaireTemplate.Write();
+        var questions = AssessmentChecks.Embedded.Questions;
+        Assert.All(questions, q => Assert.Contains($"  {q.Check.Id}:\n", template.ReplaceLineEndings("\n"), StringComparison.Ordinal));
+        Assert.Empty(QuestionnaireReader.Read(template, "template.yaml").Answers);
+
+        var filled = string.Join("\n", template.ReplaceLineEndings("\n").Split('\n').Select(l => l.StartsWith("  ", StringComparison.Ordinal) && l.EndsWith(':') && !l.TrimStart().StartsWith('#') ? l + " yes" : l));
+        var answers = QuestionnaireReader.Read(filled, "filled.yaml");
+        Assert.Equal(questions.Count, answers.Answers.Count);
+        Assert.All(answers.Answers.Values, a => Assert.Equal(AnswerValue.Yes, a.Value));
+    }
+
+    [Fact]
+    public void Gov_questionnaire_writes_the_template_and_never_overwrites_answers_without_force()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("ai-questionnaire.yaml");
+        Bulwark.Tests.Cli.BulwarkProcess.Run("gov", "questionnaire", "--output", file).Expect(0);
+        Assert.Equal(QuestionnaireTemplate.Write(), File.ReadAllText(file));
+
+        File.WriteAllText(file, "answers:\n  GOV-POLICY: yes\n");
+        var refused = Bulwark.Tests.Cli.BulwarkProcess.Run("gov", "questionnaire", "--output", file).Expect(2);
+        Assert.Contains("--force", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal("answers:\n  GOV-POLICY: yes\n", File.ReadAllText(file));
+        Bulwark.Tests.Cli.BulwarkProcess.Run("gov", "questionnaire", "--output", file, "--force").Expect(0);
+        Assert.Contains("GOV-LITERACY:", File.ReadAllText(file), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("answers: [unclosed")]
     [InlineData("- just\n- a list")]
