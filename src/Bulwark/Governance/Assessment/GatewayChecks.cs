@@ -17,9 +17,9 @@ public static class GatewayChecks
     private static readonly Dictionary<string, Fact> Facts = new(StringComparer.Ordinal)
     {
         ["gateway-present"] = (g, _) => (CheckOutcome.Pass, [Setting(g.Setting("listen"), $"gateway configuration {g.ConfigPath}", g.ConfigPath)]),
-        ["guards-enforced"] = GuardsEnforced,
-        ["prompt-attack-guards"] = PromptAttackGuards,
-        ["output-guards"] = OutputGuards,
+        ["guards-enforced"] = EveryPolicy(GuardsEnforced),
+        ["prompt-attack-guards"] = EveryPolicy(PromptAttackGuards),
+        ["output-guards"] = EveryPolicy(OutputGuards),
         ["limits"] = Limits,
         ["prompt-data-protection"] = PromptDataProtection,
         ["upstream-credentials"] = UpstreamCredentials,
@@ -45,28 +45,52 @@ public static class GatewayChecks
         }
     }
 
-    private static (CheckOutcome, List<Evidence>) GuardsEnforced(GatewayPosture g, DateTimeOffset now)
+    private delegate (CheckOutcome Outcome, List<Evidence> Evidence) PolicyFact(GuardPolicyFacts policy);
+
+    /// <summary>
+    /// A guard fact holds only as well as the weakest policy the gateway can apply: a key, team or model may pick any
+    /// of them. Each policy's evidence is named when there is more than one; a missing policy file fails.
+    /// </summary>
+    private static Fact EveryPolicy(PolicyFact fact) => (g, _) =>
     {
-        if (g.LogOnly) return (CheckOutcome.Fail, [Setting(g.PolicyMode, "the guard policy only logs: nothing is blocked or redacted", g.PolicySource)]);
-        var logOnly = g.Steps.Where(s => s.LogOnly).ToList();
+        var results = g.Policies.Select(p => (Policy: p, Result: p.Missing
+            ? (CheckOutcome.Fail, [new Evidence(EvidenceKind.Gateway, "guards.policy", $"the guard policy file {p.Source} does not exist", p.Source)])
+            : fact(p))).ToList();
+        var worst = results.Select(r => r.Result.Item1).MaxBy(Severity);
+        var named = g.Policies.Count > 1;
+        return (worst, [.. results.SelectMany(r => r.Result.Item2.Select(e => named ? e with { Detail = $"policy {r.Policy.Name}: {e.Detail}" } : e))]);
+    };
+
+    private static int Severity(CheckOutcome outcome) => outcome switch
+    {
+        CheckOutcome.Fail => 3,
+        CheckOutcome.Unanswered => 2,
+        CheckOutcome.Partial => 1,
+        _ => 0,
+    };
+
+    private static (CheckOutcome, List<Evidence>) GuardsEnforced(GuardPolicyFacts p)
+    {
+        if (p.LogOnly) return (CheckOutcome.Fail, [Setting(p.Mode, "the guard policy only logs: nothing is blocked or redacted", p.Source)]);
+        var logOnly = p.Steps.Where(s => s.LogOnly).ToList();
         if (logOnly.Count > 0) return (CheckOutcome.Partial, [.. logOnly.Select(s => Step(s, "this step only logs"))]);
-        if (g.Steps.Count == 0) return (CheckOutcome.Fail, [new Evidence(EvidenceKind.Gateway, "guards.policy", $"the guard policy {g.PolicySource} is missing or has no steps", g.PolicySource)]);
-        return (CheckOutcome.Pass, [Setting(g.PolicyMode, $"{g.Steps.Count} guard steps enforce (mode: enforce)", g.PolicySource)]);
+        if (p.Steps.Count == 0) return (CheckOutcome.Fail, [new Evidence(EvidenceKind.Gateway, "guards.policy", $"the guard policy {p.Source} has no steps", p.Source)]);
+        return (CheckOutcome.Pass, [Setting(p.Mode, $"{p.Steps.Count} guard steps enforce (mode: enforce)", p.Source)]);
     }
 
-    private static (CheckOutcome, List<Evidence>) PromptAttackGuards(GatewayPosture g, DateTimeOffset now)
+    private static (CheckOutcome, List<Evidence>) PromptAttackGuards(GuardPolicyFacts p)
     {
-        var input = Blocking(g, "input", "prompt-attack");
-        var documents = Blocking(g, "documents", "prompt-attack");
+        var input = Blocking(p, "input", "prompt-attack");
+        var documents = Blocking(p, "documents", "prompt-attack");
         List<Evidence> evidence =
         [
-            input is null ? Missing(g, "input", "prompt-attack with action: block") : Step(input, "blocks prompt attacks in user messages"),
-            documents is null ? Missing(g, "documents", "prompt-attack with action: block") : Step(documents, "blocks indirect injection in tool results and documents"),
+            input is null ? Missing(p, "input", "prompt-attack with action: block") : Step(input, "blocks prompt attacks in user messages"),
+            documents is null ? Missing(p, "documents", "prompt-attack with action: block") : Step(documents, "blocks indirect injection in tool results and documents"),
         ];
         return (Grade((input is null ? 0 : 1) + (documents is null ? 0 : 1), 2), evidence);
     }
 
-    private static (CheckOutcome, List<Evidence>) OutputGuards(GatewayPosture g, DateTimeOffset now)
+    private static (CheckOutcome, List<Evidence>) OutputGuards(GuardPolicyFacts p)
     {
         (string Need, string[] Guards)[] needs =
         [
@@ -78,8 +102,8 @@ public static class GatewayChecks
         var met = 0;
         foreach (var (need, guards) in needs)
         {
-            var step = g.Steps.FirstOrDefault(s => s.Stage == "output" && guards.Contains(s.Guard) && !s.LogOnly);
-            if (step is null) evidence.Add(Missing(g, "output", $"{string.Join(" or ", guards)} (for {need})"));
+            var step = p.Steps.FirstOrDefault(s => s.Stage == "output" && guards.Contains(s.Guard) && !s.LogOnly);
+            if (step is null) evidence.Add(Missing(p, "output", $"{string.Join(" or ", guards)} (for {need})"));
             else
             {
                 met++;
@@ -104,11 +128,14 @@ public static class GatewayChecks
     private static (CheckOutcome, List<Evidence>) PromptDataProtection(GatewayPosture g, DateTimeOffset now)
     {
         if (g.Setting("guards.pseudonymize") is { Value: "true" } pseudonymize)
-            return (CheckOutcome.Pass, [Setting(pseudonymize, "secrets and personal data in prompts become placeholders upstream", g.ConfigPath)]);
-        var redact = g.Steps.FirstOrDefault(s => s.Stage == "input" && s.Guard == "secrets" && s.Action is "redact" or "block" && !s.LogOnly);
-        return redact is null
-            ? (CheckOutcome.Fail, [Missing(g, "input", "guards.pseudonymize: true, or a secrets step with action: redact")])
-            : (CheckOutcome.Partial, [Step(redact, $"secrets in prompts are {redact.Action}ed; personal data is not masked (guards.pseudonymize is off)")]);
+            return (CheckOutcome.Pass, [Setting(pseudonymize, "secrets and personal data in prompts become placeholders upstream, whatever the policy", g.ConfigPath)]);
+        return EveryPolicy(p =>
+        {
+            var redact = p.Steps.FirstOrDefault(s => s.Stage == "input" && s.Guard == "secrets" && s.Action is "redact" or "block" && !s.LogOnly);
+            return redact is null
+                ? (CheckOutcome.Fail, [Missing(p, "input", "guards.pseudonymize: true, or a secrets step with action: redact")])
+                : (CheckOutcome.Partial, [Step(redact, $"secrets in prompts are {redact.Action}ed; personal data is not masked (guards.pseudonymize is off)")]);
+        })(g, now);
     }
 
     private static (CheckOutcome, List<Evidence>) UpstreamCredentials(GatewayPosture g, DateTimeOffset now)
@@ -145,16 +172,16 @@ public static class GatewayChecks
         return (CheckOutcome.Pass, [new Evidence(EvidenceKind.Gateway, "keys", $"{active.Count} active keys, none older than {RotateAfter.TotalDays:0} days")]);
     }
 
-    private static GuardStepSetting? Blocking(GatewayPosture g, string stage, string guard) =>
-        g.Steps.FirstOrDefault(s => s.Stage == stage && s.Guard == guard && s.Action == "block" && !s.LogOnly);
+    private static GuardStepSetting? Blocking(GuardPolicyFacts p, string stage, string guard) =>
+        p.Steps.FirstOrDefault(s => s.Stage == stage && s.Guard == guard && s.Action == "block" && !s.LogOnly);
 
     private static CheckOutcome Grade(int met, int of) => met == of ? CheckOutcome.Pass : met == 0 ? CheckOutcome.Fail : CheckOutcome.Partial;
 
     private static Evidence Step(GuardStepSetting step, string detail) =>
         new(EvidenceKind.Gateway, $"{step.Stage}: {step.Guard} ({step.Action})", detail, step.File, step.Line);
 
-    private static Evidence Missing(GatewayPosture g, string stage, string what) =>
-        new(EvidenceKind.Gateway, $"{stage} stage", $"no {what} in {g.PolicySource}", g.PolicySource);
+    private static Evidence Missing(GuardPolicyFacts p, string stage, string what) =>
+        new(EvidenceKind.Gateway, $"{stage} stage", $"no {what} in {p.Source}", p.Source);
 
     private static Evidence Setting(GatewaySetting? setting, string detail, string file) =>
         setting is null ? new Evidence(EvidenceKind.Gateway, "gateway", detail, file) : new Evidence(EvidenceKind.Gateway, setting.Key, detail, setting.File, setting.Line);

@@ -13,21 +13,27 @@ public sealed record GuardStepSetting(string Stage, string Guard, string Action,
 public sealed record GatewayKeyFact(string Id, string Team, DateTimeOffset Created, DateTimeOffset? Revoked);
 
 /// <summary>
+/// One guard policy of the gateway: its name (<c>default</c> for <c>guards.policy</c>, or a key of
+/// <c>guards.policies</c>), where it was read from, its mode setting and its steps. <see cref="Missing"/>: the file
+/// named does not exist, so nothing of it is known.
+/// </summary>
+public sealed record GuardPolicyFacts(string Name, string Source, GatewaySetting? Mode, IReadOnlyList<GuardStepSetting> Steps, bool Missing = false)
+{
+    public bool LogOnly => Mode?.Value == "log-only";
+}
+
+/// <summary>
 /// What the assessment knows about a project's Bulwark gateway: its settings (flattened to dotted keys such as
-/// <c>guards.pseudonymize</c> or <c>upstreams[0].api-key</c>), the steps of its guard policy, whether the policy is
-/// log-only, and, when a key database was given, its keys.
+/// <c>guards.pseudonymize</c> or <c>upstreams[0].api-key</c>), every guard policy it can apply (the default first,
+/// then the named ones keys, teams and models may pick), and, when a key database was given, its keys.
 /// </summary>
 public sealed record GatewayPosture(
     string ConfigPath,
     IReadOnlyDictionary<string, GatewaySetting> Settings,
-    string PolicySource,
-    GatewaySetting? PolicyMode,
-    IReadOnlyList<GuardStepSetting> Steps,
+    IReadOnlyList<GuardPolicyFacts> Policies,
     IReadOnlyList<GatewayKeyFact>? Keys = null)
 {
     public GatewaySetting? Setting(string key) => Settings.GetValueOrDefault(key);
-
-    public bool LogOnly => PolicyMode?.Value == "log-only";
 }
 
 /// <summary>
@@ -43,24 +49,22 @@ public static class GatewayPostureReader
     public static GatewayPosture ReadFile(string path, string defaultPolicy)
     {
         var settings = Flatten(Load(YamlInput.ReadFile(path, MaxBytes, "gateway configuration"), path), path);
-        string policySource;
-        YamlNode? policy;
-        if (settings.TryGetValue("guards.policy", out var named))
+        var policies = new List<GuardPolicyFacts>
         {
-            var policyPath = Path.Combine(Path.GetDirectoryName(path) ?? "", named.Value);
-            policySource = policyPath;
-            policy = File.Exists(policyPath) ? Load(YamlInput.ReadFile(policyPath, MaxBytes, "guard policy"), policyPath) : null;
-        }
-        else
-        {
-            policySource = "(the embedded default policy)";
-            policy = Load(defaultPolicy, policySource);
-        }
-        var (mode, steps) = policy is null ? (null, []) : PolicySteps(policy, policySource);
-        return new GatewayPosture(path, settings, policySource, mode, steps);
+            settings.TryGetValue("guards.policy", out var named)
+                ? Policy("default", Path.Combine(Path.GetDirectoryName(path) ?? "", named.Value))
+                : Facts("default", "(the embedded default policy)", Load(defaultPolicy, "(the embedded default policy)")),
+        };
+        const string prefix = "guards.policies.";
+        foreach (var (key, file) in settings.Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(s => s.Value.Line))
+            policies.Add(Policy(key[prefix.Length..], Path.Combine(Path.GetDirectoryName(path) ?? "", file.Value)));
+        return new GatewayPosture(path, settings, policies);
     }
 
-    private static (GatewaySetting? Mode, List<GuardStepSetting> Steps) PolicySteps(YamlNode policy, string source)
+    private static GuardPolicyFacts Policy(string name, string file) =>
+        File.Exists(file) ? Facts(name, file, Load(YamlInput.ReadFile(file, MaxBytes, "guard policy"), file)) : new GuardPolicyFacts(name, file, null, [], Missing: true);
+
+    private static GuardPolicyFacts Facts(string name, string source, YamlNode? policy)
     {
         var flat = Flatten(policy, source);
         var steps = new List<GuardStepSetting>();
@@ -73,7 +77,7 @@ public static class GatewayPostureReader
                 steps.Add(new GuardStepSetting(stage, guard.Value, action, logOnly, source, guard.Line));
             }
         }
-        return (flat.GetValueOrDefault("mode"), steps);
+        return new GuardPolicyFacts(name, source, flat.GetValueOrDefault("mode"), steps);
     }
 
     // Gateway configurations may use anchors: the tree shares aliased nodes and Flatten bounds the walk.

@@ -141,7 +141,7 @@ public sealed class AssessmentInputTests
         Assert.Equal(new GatewaySetting("upstreams[0].api-key", "sk-literal-value-here", dir.Combine("gateway.yaml"), 5), gateway.Setting("upstreams[0].api-key"));
         Assert.Equal(
             [("input", "prompt-attack", "block", false, 3), ("output", "canary", "block", false, 10), ("output", "secrets", "redact", false, 11), ("documents", "prompt-attack", "block", true, 6)],
-            gateway.Steps.Select(s => (s.Stage, s.Guard, s.Action, s.LogOnly, s.Line)));
+            Assert.Single(gateway.Policies).Steps.Select(s => (s.Stage, s.Guard, s.Action, s.LogOnly, s.Line)));
 
         var checks = GatewayChecks.Evaluate(AssessmentChecks.Embedded.Gateway, gateway, "", DateTimeOffset.UtcNow).ToDictionary(c => c.Id);
         Assert.Equal(CheckOutcome.Pass, checks["USAGE-GATEWAY"].Outcome);
@@ -159,10 +159,38 @@ public sealed class AssessmentInputTests
     }
 
     [Fact]
+    public void Guard_checks_hold_only_as_well_as_the_weakest_policy_a_key_team_or_model_can_pick()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine("gateway.yaml"), """
+            guards:
+              policy: strict.yaml
+              policies:
+                relaxed: relaxed.yaml
+                gone: missing.yaml
+            """);
+        File.WriteAllText(dir.Combine("strict.yaml"), "input:\n  - guard: prompt-attack\n    action: block\ndocuments:\n  - guard: prompt-attack\n    action: block\n");
+        File.WriteAllText(dir.Combine("relaxed.yaml"), "input:\n  - guard: prompt-attack\n    action: block\n");
+        var gateway = GatewayPostureReader.ReadFile(dir.Combine("gateway.yaml"), Bulwark.Usage.Guards.GuardPolicy.DefaultText());
+        Assert.Equal(["default", "relaxed", "gone"], gateway.Policies.Select(p => p.Name));
+        Assert.True(gateway.Policies[2].Missing);
+
+        var withoutMissing = gateway with { Policies = gateway.Policies.Take(2).ToList() };
+        var injection = GatewayChecks.Evaluate(AssessmentChecks.Embedded.Gateway.Where(g => g.Check.Id == "USAGE-INPUT-INJECTION"), withoutMissing, "", DateTimeOffset.UtcNow).Single();
+        Assert.Equal(CheckOutcome.Partial, injection.Outcome);   // strict passes, relaxed leaves documents unguarded
+        Assert.Contains(injection.Evidence, e => e.Detail.StartsWith("policy relaxed: no prompt-attack with action: block", StringComparison.Ordinal));
+        Assert.Contains(injection.Evidence, e => e.Detail.StartsWith("policy default: blocks", StringComparison.Ordinal));
+
+        var all = GatewayChecks.Evaluate(AssessmentChecks.Embedded.Gateway.Where(g => g.Check.Id == "USAGE-INPUT-INJECTION"), gateway, "", DateTimeOffset.UtcNow).Single();
+        Assert.Equal(CheckOutcome.Fail, all.Outcome);
+        Assert.Contains(all.Evidence, e => e.Detail.Contains("missing.yaml does not exist", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Stale_gateway_keys_fail_rotation_and_fresh_ones_pass()
     {
         var now = new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
-        var gateway = new GatewayPosture("gateway.yaml", new Dictionary<string, GatewaySetting>(), "policy.yaml", null, [],
+        var gateway = new GatewayPosture("gateway.yaml", new Dictionary<string, GatewaySetting>(), [],
             [new GatewayKeyFact("key_old", "support", now.AddDays(-120), null), new GatewayKeyFact("key_gone", "support", now.AddDays(-400), now.AddDays(-300)), new GatewayKeyFact("key_new", "ml", now.AddDays(-5), null)]);
         var rotation = GatewayChecks.Evaluate(AssessmentChecks.Embedded.Gateway.Where(g => g.Fact == "key-rotation"), gateway, "", now).Single();
         Assert.Equal(CheckOutcome.Fail, rotation.Outcome);
