@@ -81,7 +81,7 @@ public static class AssessmentHtmlWriter
         w.WriteLine("<section id=\"frameworks\"><h2>Framework coverage</h2>");
         w.WriteLine("<p class=\"meta\">Per framework, the share of its controls the assessment evidences as <span class=\"pass\">met</span>, shows a <span class=\"partial\">gap</span> in, or does <span class=\"na\">not assess</span>.</p>");
         var height = a.Frameworks.Count * rowHeight + 10;
-        w.WriteLine($"<svg id=\"framework-bars\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{labelWidth + barWidth + 130}\" height=\"{height}\" role=\"img\" aria-label=\"Framework coverage bars\">");
+        w.WriteLine($"<svg id=\"framework-bars\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{labelWidth + barWidth + 180}\" height=\"{height}\" role=\"img\" aria-label=\"Framework coverage bars\">");
         for (var i = 0; i < a.Frameworks.Count; i++)
         {
             var f = a.Frameworks[i];
