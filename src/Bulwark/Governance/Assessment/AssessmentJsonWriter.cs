@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bulwark.Reporting;
 
 namespace Bulwark.Governance.Assessment;
 
@@ -29,7 +30,7 @@ public static class AssessmentJsonWriter
             json.WriteNumber("score", pillar.Score);
             json.WriteNumber("earned", Math.Round(pillar.Earned, 3));
             json.WriteNumber("possible", pillar.Possible);
-            Strings(json, "checks", pillar.Checks);
+            json.WriteStringArray("checks", pillar.Checks);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -50,7 +51,7 @@ public static class AssessmentJsonWriter
             json.WriteString("action", item.Action);
             json.WriteNumber("gain", item.Gain);
             if (item.WorstSeverity is { } severity) json.WriteString("worstSeverity", severity.ToString().ToLowerInvariant());
-            Strings(json, "where", item.Where);
+            json.WriteStringArray("where", item.Where);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -68,7 +69,7 @@ public static class AssessmentJsonWriter
         json.WriteString("questionnaire", sources.Questionnaire);
         json.WriteString("gatewayConfig", sources.GatewayConfig);
         json.WriteString("gatewayKeys", sources.GatewayKeys);
-        Strings(json, "notes", sources.Notes);
+        json.WriteStringArray("notes", sources.Notes);
         json.WriteEndObject();
     }
 
@@ -82,7 +83,7 @@ public static class AssessmentJsonWriter
         json.WriteNumber("weight", check.Weight);
         json.WriteString("outcome", AssessmentNames.Of(check.Outcome));
         json.WriteNumber("credit", check.Credit);
-        Strings(json, "tags", check.Tags);
+        json.WriteStringArray("tags", check.Tags);
         json.WriteString("remediation", check.Remediation);
         json.WriteStartArray("evidence");
         foreach (var e in check.Evidence)
@@ -118,7 +119,7 @@ public static class AssessmentJsonWriter
             json.WriteString("id", control.Id);
             json.WriteString("title", control.Title);
             json.WriteString("state", AssessmentNames.Of(control.State));
-            Strings(json, "checks", control.Checks);
+            json.WriteStringArray("checks", control.Checks);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -157,10 +158,4 @@ public static class AssessmentJsonWriter
         json.WriteEndObject();
     }
 
-    private static void Strings(Utf8JsonWriter json, string name, IEnumerable<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (var value in values) json.WriteStringValue(value);
-        json.WriteEndArray();
-    }
 }

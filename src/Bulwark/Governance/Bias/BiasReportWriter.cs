@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Bulwark.Reporting;
 
 namespace Bulwark.Governance.Bias;
 
@@ -16,9 +17,7 @@ public static class BiasReportWriter
         json.WriteString("source", report.Source);
         json.WriteNumber("rows", report.Rows);
         json.WriteStartObject("columns");
-        json.WriteStartArray("sensitive");
-        foreach (var s in report.Columns.Sensitive) json.WriteStringValue(s);
-        json.WriteEndArray();
+        json.WriteStringArray("sensitive", report.Columns.Sensitive);
         json.WriteString("label", report.Columns.Label);
         json.WriteString("prediction", report.Columns.Prediction);
         json.WriteString("positive", report.Columns.Positive);
@@ -48,8 +47,8 @@ public static class BiasReportWriter
         Number(json, "equalisedOddsDifference", a.EqualisedOddsDifference);
         Number(json, "truePositiveRateSpread", a.TruePositiveRateSpread);
         Number(json, "falsePositiveRateSpread", a.FalsePositiveRateSpread);
-        Strings(json, "reasons", a.Reasons);
-        Strings(json, "notes", a.Notes);
+        json.WriteStringArray("reasons", a.Reasons);
+        json.WriteStringArray("notes", a.Notes);
         json.WriteStartArray("groups");
         foreach (var g in a.Groups)
         {
@@ -108,12 +107,6 @@ public static class BiasReportWriter
         else json.WriteNull(name);
     }
 
-    private static void Strings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (var v in values) json.WriteStringValue(v);
-        json.WriteEndArray();
-    }
 
     private static string Cell(string text) => new StringBuilder(text).Replace("|", "\\|").Replace("\n", " ").ToString();
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Bulwark.Reporting;
 
 namespace Bulwark.Governance.Catalogs;
 
@@ -53,8 +54,8 @@ public static class ControlCoverageWriter
                 json.WriteEndObject();
             }
             json.WriteBoolean("covered", entry.Covered);
-            WriteStrings(json, "rules", entry.Rules);
-            WriteStrings(json, "guards", entry.Guards);
+            json.WriteStringArray("rules", entry.Rules);
+            json.WriteStringArray("guards", entry.Guards);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -146,13 +147,6 @@ public static class ControlCoverageWriter
         json.WriteNumber("covered", report.CoveredCount);
         json.WriteNumber("share", Math.Round(report.Share, 4));
         json.WriteEndObject();
-    }
-
-    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (var value in values) json.WriteStringValue(value);
-        json.WriteEndArray();
     }
 
     private static void Head(TextWriter writer, string title)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Bulwark.Reporting;
 
 namespace Bulwark.Governance.Drift;
 
@@ -29,9 +30,7 @@ public static class DriftReportWriter
         json.WriteNumber("threshold", report.DatasetThreshold);
         json.WriteBoolean("drifted", report.Drifted);
         json.WriteEndObject();
-        json.WriteStartArray("skippedColumns");
-        foreach (var name in report.SkippedColumns) json.WriteStringValue(name);
-        json.WriteEndArray();
+        json.WriteStringArray("skippedColumns", report.SkippedColumns);
         json.WriteStartArray("columns");
         foreach (var column in report.Columns) WriteColumn(json, column);
         json.WriteEndArray();

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Bulwark.Reporting;
 
 namespace Bulwark.Governance.Inventory;
 
@@ -174,7 +175,7 @@ public static class InventoryReportWriter
         json.WriteString("purpose", system.Purpose);
         json.WriteString("riskTier", AiInventoryReader.TierName(system.RiskTier));
         Nullable(json, "annexIiiArea", system.AnnexIiiArea);
-        Strings(json, "users", system.Users);
+        json.WriteStringArray("users", system.Users);
         json.WriteStartArray("models");
         foreach (var model in system.Models)
         {
@@ -184,22 +185,16 @@ public static class InventoryReportWriter
             json.WriteEndObject();
         }
         json.WriteEndArray();
-        Strings(json, "providers", system.Providers);
-        Strings(json, "dataCategories", system.DataCategories);
-        Strings(json, "gatewayKeys", system.GatewayKeys);
+        json.WriteStringArray("providers", system.Providers);
+        json.WriteStringArray("dataCategories", system.DataCategories);
+        json.WriteStringArray("gatewayKeys", system.GatewayKeys);
         Nullable(json, "humanOversight", system.HumanOversight);
-        Strings(json, "codePaths", system.CodePaths);
-        Strings(json, "domains", system.Domains);
+        json.WriteStringArray("codePaths", system.CodePaths);
+        json.WriteStringArray("domains", system.Domains);
         json.WriteNumber("line", system.Line);
         json.WriteEndObject();
     }
 
-    private static void Strings(Utf8JsonWriter json, string name, IEnumerable<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (var value in values) json.WriteStringValue(value);
-        json.WriteEndArray();
-    }
 
     private static void Nullable(Utf8JsonWriter json, string name, string? value)
     {

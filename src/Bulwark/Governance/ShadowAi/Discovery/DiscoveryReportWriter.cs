@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Bulwark.Reporting;
 
 namespace Bulwark.Governance.ShadowAi.Discovery;
 
@@ -39,9 +40,7 @@ public static class DiscoveryReportWriter
             json.WriteNumber("records", file.Records);
             json.WriteNumber("skipped", file.Skipped);
             json.WriteNumber("malformed", file.Malformed);
-            json.WriteStartArray("malformedExamples");
-            foreach (var example in file.MalformedExamples) json.WriteStringValue(example);
-            json.WriteEndArray();
+            json.WriteStringArray("malformedExamples", file.MalformedExamples);
             json.WriteEndObject();
         }
         json.WriteEndArray();
