@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using System.Text;
 using Bulwark.Governance.ShadowAi;
 using Bulwark.Governance.ShadowAi.Discovery;
@@ -88,7 +87,7 @@ internal static class DiscoverCommand
         }
         Action<Stream> write = format switch
         {
-            "json" => s => DiscoveryReportWriter.WriteJson(report, s, Version),
+            "json" => s => DiscoveryReportWriter.WriteJson(report, s, ToolVersion.Current),
             "csv" => ReportOutput.Text(w => DiscoveryReportWriter.WriteCsv(report, w)),
             "html" => ReportOutput.Text(w => DiscoveryReportWriter.WriteHtml(report, w)),
             _ => ReportOutput.PlainConsole(console => Render(report, console)),
@@ -118,7 +117,6 @@ internal static class DiscoverCommand
         console.Write(services);
     }
 
-    private static string Version => typeof(DiscoverCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     private sealed class SynchronousProgress(ProgressTask task) : IProgress<long>
     {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Reflection;
 using Bulwark.Governance.Assessment;
 using Bulwark.Kernel;
 using Bulwark.Scanning;
@@ -49,7 +48,7 @@ internal static class GovAssessCommand
                 Gateway = parse.GetValue(gatewayDb) is { } db ? GatewayEvidence.Read(db) : null,
                 DiscoverReports = parse.GetValue(discoverReports) ?? [],
                 Scan = new ScanOptions { Roots = [root], Excludes = parse.GetValue(exclude) ?? [], Ner = ner },
-                ToolVersion = Version,
+                ToolVersion = ToolVersion.Current,
             };
             var assessment = ScanCommand.ShowsProgress(parse.GetValue(noProgress), stderr)
                 ? ScanCommand.WithProgress(stderr, "Assessing", progress => ProjectAssessment.Assess(root, catalog, options with { Scan = options.Scan! with { Progress = progress } }, cancellationToken))
@@ -106,5 +105,4 @@ internal static class GovAssessCommand
 
     private static string Count(List<CheckResult> checks, CheckOutcome outcome) => checks.Count(c => c.Outcome == outcome).ToString(CultureInfo.InvariantCulture);
 
-    private static string Version => typeof(GovAssessCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 }

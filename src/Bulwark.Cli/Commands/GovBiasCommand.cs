@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using Bulwark.Governance.Bias;
 using Bulwark.Kernel;
@@ -63,7 +62,7 @@ internal static class GovBiasCommand
         }
         Action<Stream> write = format switch
         {
-            "json" => s => BiasReportWriter.WriteJson(report, s, Version),
+            "json" => s => BiasReportWriter.WriteJson(report, s, ToolVersion.Current),
             "md" => ReportOutput.Text(w => BiasReportWriter.WriteMarkdown(report, w)),
             "html" => ReportOutput.Text(w => BiasHtmlWriter.Write(report, w)),
             _ => ReportOutput.PlainConsole(console => Render(report, console)),
@@ -93,5 +92,4 @@ internal static class GovBiasCommand
         }
     }
 
-    private static string Version => typeof(GovBiasCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 }

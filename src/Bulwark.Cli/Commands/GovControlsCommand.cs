@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using Bulwark.Governance.Catalogs;
 using Bulwark.Kernel;
 using Bulwark.Kernel.RulePacks;
@@ -51,7 +50,7 @@ internal static class GovControlsCommand
         }
         Action<Stream> write = format switch
         {
-            "json" => s => ControlCoverageWriter.WriteJson(report, s, Version),
+            "json" => s => ControlCoverageWriter.WriteJson(report, s, ToolVersion.Current),
             "md" => ReportOutput.Text(w => ControlCoverageWriter.WriteMarkdown(report, w)),
             "html" => ReportOutput.Text(w => ControlCoverageWriter.WriteHtml(report, w)),
             _ => ReportOutput.PlainConsole(console => Render(report, console)),
@@ -68,7 +67,7 @@ internal static class GovControlsCommand
         }
         Action<Stream> write = format switch
         {
-            "json" => s => ControlCoverageWriter.WriteJson(reports, s, Version),
+            "json" => s => ControlCoverageWriter.WriteJson(reports, s, ToolVersion.Current),
             "md" => ReportOutput.Text(w => ControlCoverageWriter.WriteMarkdown(reports, w)),
             "html" => ReportOutput.Text(w => ControlCoverageWriter.WriteHtml(reports, w)),
             _ => ReportOutput.PlainConsole(console => Render(reports, console)),
@@ -111,5 +110,4 @@ internal static class GovControlsCommand
         console.MarkupLine("[grey]bulwark gov controls --framework ID lists one framework's controls and what covers them.[/]");
     }
 
-    private static string Version => typeof(GovControlsCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using Bulwark.Governance.Drift;
 using Bulwark.Kernel;
@@ -47,7 +46,7 @@ internal static class GovDriftCommand
         }
         Action<Stream> write = format switch
         {
-            "json" => s => DriftReportWriter.WriteJson(report, s, Version),
+            "json" => s => DriftReportWriter.WriteJson(report, s, ToolVersion.Current),
             "md" => ReportOutput.Text(w => DriftReportWriter.WriteMarkdown(report, w)),
             "html" => ReportOutput.Text(w => DriftReportWriter.WriteHtml(report, w)),
             _ => ReportOutput.PlainConsole(console => Render(report, console)),
@@ -84,5 +83,4 @@ internal static class GovDriftCommand
         console.MarkupLine($"[{colour}]{Markup.Escape(DriftReportWriter.Verdict(report))}[/] (* = the deciding test)");
     }
 
-    private static string Version => typeof(GovDriftCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using Bulwark.Governance.Inventory;
 using Spectre.Console;
 
@@ -68,7 +67,7 @@ internal static class GovInventoryCommand
         }
         Action<Stream> write = format switch
         {
-            "json" => s => InventoryReportWriter.WriteJson(report, s, Version),
+            "json" => s => InventoryReportWriter.WriteJson(report, s, ToolVersion.Current),
             "md" => ReportOutput.Text(w => InventoryReportWriter.WriteMarkdown(report, w)),
             "html" => ReportOutput.Text(w => InventoryReportWriter.WriteHtml(report, w)),
             _ => ReportOutput.PlainConsole(console => Render(report, console)),
@@ -102,5 +101,4 @@ internal static class GovInventoryCommand
         console.MarkupLine($"[{colour}]{Markup.Escape(InventoryReportWriter.Verdict(report))}[/]");
     }
 
-    private static string Version => typeof(GovInventoryCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 }

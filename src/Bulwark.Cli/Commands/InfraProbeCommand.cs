@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Reflection;
 using Bulwark.Infra.Probe;
 using Bulwark.Kernel;
 using Spectre.Console;
@@ -65,12 +64,12 @@ internal static class InfraProbeCommand
         {
             if (output is not null)
             {
-                AtomicFile.Write(output, s => ProbeReportWriter.WriteJson(results, findings, Version, s));
+                AtomicFile.Write(output, s => ProbeReportWriter.WriteJson(results, findings, ToolVersion.Current, s));
                 stderr.MarkupLine($"Wrote {results.Count} endpoints and {findings.Count} findings to {Markup.Escape(output)}");
                 return;
             }
             using var buffer = new MemoryStream();
-            ProbeReportWriter.WriteJson(results, findings, Version, buffer);
+            ProbeReportWriter.WriteJson(results, findings, ToolVersion.Current, buffer);
             rawStdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
             return;
         }
@@ -115,7 +114,6 @@ internal static class InfraProbeCommand
         _ => "[yellow]unknown[/]",
     };
 
-    private static string Version => typeof(InfraProbeCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     /// <summary>Advances the bar from the probe's worker threads; Spectre's task values are thread-safe.</summary>
     private sealed class Progress(ProgressTask task) : IProgress<EndpointResult>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using Bulwark.Kernel;
 using Bulwark.Kernel.RulePacks;
 using Bulwark.Models;
@@ -45,7 +44,7 @@ internal static class ModelCommand
                 Action<Stream> write = formatName switch
                 {
                     "json" => s => ModelReportWriter.WriteJson(results, s),
-                    "sarif" => s => ModelReportWriter.WriteSarif(results, RuleCatalog.Load().Rules.Where(r => r.IsModelRule).ToList(), Version, s),
+                    "sarif" => s => ModelReportWriter.WriteSarif(results, RuleCatalog.Load().Rules.Where(r => r.IsModelRule).ToList(), ToolVersion.Current, s),
                     _ => ReportOutput.PlainConsole(console => Render(results, console)),
                 };
                 ReportOutput.Deliver(write, target, rawStdout, stderr, $"{results.Count} files scanned");
@@ -77,5 +76,4 @@ internal static class ModelCommand
         console.MarkupLine($"[bold]{results.Count} files[/], {models.Count} model files: {string.Join(", ", counts)}");
     }
 
-    private static string Version => typeof(ModelCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 }

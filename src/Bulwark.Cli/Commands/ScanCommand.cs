@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using Bulwark.Kernel;
 using Bulwark.Reporting;
 using Bulwark.Scanning;
@@ -56,7 +55,7 @@ internal static class ScanCommand
 
             var showProgress = ShowsProgress(parse.GetValue(noProgress), stderr);
             var result = showProgress ? RunWithProgress(catalog, options, stderr, cancellationToken) : new Scanner(catalog, options).Run(cancellationToken);
-            var report = new ScanReport(result, catalog.Rules, Version, options.Roots);
+            var report = new ScanReport(result, catalog.Rules, ToolVersion.Current, options.Roots);
 
             if (parse.GetValue(writeBaseline) is { } baselineOut)
             {
@@ -72,7 +71,6 @@ internal static class ScanCommand
         return command;
     }
 
-    private static string Version => typeof(ScanCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     private static ScanResult RunWithProgress(Kernel.RulePacks.RuleCatalog catalog, ScanOptions options, IAnsiConsole stderr, CancellationToken cancellationToken) =>
         WithProgress(stderr, "Scanning", progress => new Scanner(catalog, options with { Progress = progress }).Run(cancellationToken));
