@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Bulwark.Governance.Assessment;
+using Bulwark.Governance.Inventory;
 using Bulwark.Kernel;
 using Bulwark.Scanning;
 using Spectre.Console;
@@ -16,7 +17,7 @@ internal static class GovAssessCommand
     public static Command Create(IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout)
     {
         var path = new Argument<string>("path") { Description = "The project tree to assess", DefaultValueFactory = _ => "." };
-        var inventory = new Option<string?>("--inventory") { Description = $"The AI inventory (default: PATH/{ProjectAssessment.InventoryFile})" };
+        var inventory = new Option<string?>("--inventory") { Description = $"The AI inventory (default: PATH/{AiInventoryReader.FileName})" };
         var answers = new Option<string?>("--answers") { Description = $"The questionnaire answers (default: PATH/{ProjectAssessment.QuestionnaireFile})" };
         var gatewayConfig = new Option<string?>("--gateway-config") { Description = "The Bulwark gateway configuration (default: the first gateway.yaml or bulwark-gateway.yaml in PATH)" };
         var gatewayDb = new Option<string?>("--gateway-db") { Description = "The gateway's database (SQLite file, postgres://…, or env:VAR): key rotation, and the models called through the gateway in the last 30 days" };

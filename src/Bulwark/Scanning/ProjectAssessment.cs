@@ -34,7 +34,6 @@ public sealed record ProjectAssessmentOptions
 /// </summary>
 public static class ProjectAssessment
 {
-    public const string InventoryFile = "ai-inventory.yaml";
     public const string QuestionnaireFile = "ai-questionnaire.yaml";
     public static readonly string[] GatewayFiles = ["bulwark-gateway.yaml", "gateway.yaml"];
 
@@ -51,7 +50,7 @@ public static class ProjectAssessment
         var gateway = gatewayPath is null ? null : GatewayPostureReader.ReadFile(gatewayPath, GuardPolicy.DefaultText()) with { Keys = options.Gateway?.Keys };
         var gatewaySearched = options.GatewayConfigPath ?? $"looked for {string.Join(" or ", GatewayFiles)} under {root}";
 
-        var inventoryPath = options.InventoryPath ?? Path.Combine(root, InventoryFile);
+        var inventoryPath = options.InventoryPath ?? Path.Combine(root, AiInventoryReader.FileName);
         var inventory = ReadInventory(inventoryPath, gatewayPath, options.Gateway, options.DiscoverReports, root, notes);
 
         var questionnairePath = options.QuestionnairePath ?? Path.Combine(root, QuestionnaireFile);
