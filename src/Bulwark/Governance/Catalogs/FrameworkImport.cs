@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Bulwark.Kernel;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Bulwark.Governance.Catalogs;
@@ -43,17 +42,10 @@ internal static class FrameworkImport
 
     private static List<ImportedText> FromYaml(string text, string path)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new BulwarkInputException($"{path}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {e.Message}", e);
-        }
+        // Bounded like every YAML input: depth, no aliases (a shared node would be walked once per reference), one document.
+        var root = YamlInput.LoadTree(text, path, "framework file", MaxDepth);
         var entries = new List<ImportedText>();
-        foreach (var document in stream.Documents) Walk(document.RootNode, inSequence: false, 0);
+        if (root is not null) Walk(root, inSequence: false, 0);
         return entries;
 
         // An entry is a mapping inside a sequence that has an id: ATLAS tactics/techniques/mitigations, LinkML risks/actions.

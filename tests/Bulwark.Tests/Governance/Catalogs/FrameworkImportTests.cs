@@ -52,6 +52,8 @@ public class FrameworkImportTests
     [InlineData("bad.yaml", "risks:\n  - id: LLM01\n    description: \"open\n  - id: x\n", "bad.yaml:")]
     [InlineData("bad.json", "{\"functions\": [ {\"id\": \"GOVERN\",, } ]}", "bad.json:1:")]
     [InlineData("header.csv", "name,text\na,b\n", "header.csv:1:")]
+    [InlineData("alias.yaml", "a: &x [{id: LLM01, description: d}]\nrisks: [*x, *x, *x]\n", "alias.yaml:2:")]
+    [InlineData("stray.yaml", "risks:\n  - id: LLM01\n    description: \u00c0\u0000: x\n", "stray.yaml:")]
     public void A_malformed_file_is_refused_naming_file_and_line(string name, string content, string expected)
     {
         using var dir = new TempDirectory();
