@@ -52,7 +52,7 @@ internal static class DiscoverCommand
             var mapping = parse.GetValue(map) is { } spec ? ColumnMapping.Parse(spec) : null;
             var discovery = new ShadowAiDiscovery(matcher, usePolicy, departmentMap, TimeProvider.System, Console.OpenStandardInput);
 
-            var showProgress = !parse.GetValue(noProgress) && !Console.IsErrorRedirected && stderr.Profile.Capabilities.Interactive && paths.All(p => p != "-");
+            var showProgress = ScanCommand.ShowsProgress(parse.GetValue(noProgress), stderr) && paths.All(p => p != "-");
             var report = showProgress
                 ? RunWithProgress(discovery, paths, parse.GetValue(logFormat), mapping, stderr, cancellationToken)
                 : discovery.Run(paths, parse.GetValue(logFormat), mapping, null, cancellationToken);
