@@ -24,6 +24,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
     private readonly Entry[] _entries;
     private readonly Anchor _anchor;
     private readonly int _fewestDigits;
+    private readonly ContextVocabulary _contextWords;
 
     /// <summary>What this recogniser's rules run next to.</summary>
     public Anchor AnchorKind => _anchor;
@@ -33,12 +34,14 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         _anchor = anchor;
         _entries = rules.Select(r => Entry.Create(r, timeout)).OrderBy(e => e.Rule.MinDigits).ToArray();
         _fewestDigits = Math.Max(1, _entries.Min(e => e.Rule.MinDigits));
+        _contextWords = new ContextVocabulary(_entries.Select(e => e.Rule.ContextWords));
+        foreach (var entry in _entries.Where(e => e.Rule.ContextWords.Count > 0)) entry.ContextWords = _contextWords.WordsOf(entry.Rule.ContextWords);
     }
 
     public void Recognise(string text, List<RecognisedSpan> results)
     {
         var scannedTo = new int[_entries.Length];
-        var context = new ContextCursor?[_entries.Length];
+        ContextIndex? context = null;
         var span = text.AsSpan();
         var position = 0;
         while (position < text.Length)
@@ -56,7 +59,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
                 var entry = _entries[i];
                 if (entry.Rule.MinDigits > digits && _anchor != Anchor.AtSign) break; // sorted by min-digits
                 if (entry.Rule.MaxDigits > 0 && digits > entry.Rule.MaxDigits) continue;
-                Run(text, entry, runStart, runEnd, ref scannedTo[i], ref context[i], results);
+                Run(text, entry, runStart, runEnd, ref scannedTo[i], ref context, results);
             }
         }
     }
@@ -114,11 +117,13 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         return (end, digits);
     }
 
-    private static void Run(string text, Entry entry, int runStart, int runEnd, ref int scannedTo, ref ContextCursor? context, List<RecognisedSpan> results)
+    private void Run(string text, Entry entry, int runStart, int runEnd, ref int scannedTo, ref ContextIndex? context, List<RecognisedSpan> results)
     {
         var rule = entry.Rule;
         var reach = rule.Window > 0 ? rule.Window : DefaultReach;
         if (scannedTo >= runEnd) return; // an earlier match of this rule already covers the run
+        // A rule that needs a context word skips runs without one near them: one lookup in the text's word index.
+        if (entry.ContextWords is { } words && !(context ??= _contextWords.Index(text)).Near(runStart, runEnd, rule.ContextWithin + reach, words)) return;
         var from = Math.Min(runStart, Math.Max(Math.Max(0, runStart - reach), scannedTo));
         var to = Math.Min(text.Length, runEnd + reach);
         if (!rule.Multiline)
@@ -134,8 +139,6 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         // Hashes, versions and timestamps cannot hold this rule's value: skip them without a regex.
         if (entry.Cue is { } cue && !cue.MayMatch(text, runStart, runEnd, from, to)) return;
         if (entry.Shape is { } shape && !shape.MayMatch(text, runStart, runEnd, from, to)) return;
-        // Context words are cheaper than a regex (and dearer than the shapes): a rule that needs one skips runs without any near them.
-        if (rule.ContextWords.Count > 0 && !(context ??= new ContextCursor(text, rule.ContextWords)).Near(runStart, runEnd, rule.ContextWithin + reach)) return;
         try
         {
             // Most windows hold no match: the span check allocates nothing.
@@ -181,6 +184,9 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         public int? SecretGroup => pattern.SecretGroup;
         public Func<string, bool>[] Validators => pattern.Validators;
         public Regex Regex => pattern.Regex;
+
+        /// <summary>The rule's context words in the recogniser's vocabulary; null when it needs none.</summary>
+        public ContextWordSet? ContextWords { get; set; }
 
         public static Entry Create(Rule rule, TimeSpan timeout) => new(RulePattern.Create(rule, timeout));
     }
