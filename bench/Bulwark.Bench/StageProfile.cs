@@ -33,15 +33,13 @@ internal static class StageProfile
             var prompt = name.Contains("jailbreak", StringComparison.Ordinal) ? Prompts.MakeJailbreak(size, 1) : Prompts.Make(size, 1, attacks);
             var calls = size > 4096 ? 200 : 3000;
             var text = PromptText.Prepare(prompt).Text;
-            var tokens = new List<(int, float)>();
-            var positions = new List<int>();
+            var marks = new List<PromptFeatures.TokenMark>();
             var prepare = Median(calls, () => PromptText.Prepare(prompt));
             var scan = Median(calls, () => scanner.ScanString(text));
             var features = Median(calls, () =>
             {
-                tokens.Clear();
-                positions.Clear();
-                PromptFeatures.ExtractTokens(text, tokens, positions);
+                marks.Clear();
+                PromptFeatures.SumTokens(text, classifier.Model!.Weights, marks);
             });
             var classify = Median(calls, () => classifier.Classify(prompt));
             output.WriteLine(FormattableString.Invariant($"| {name} | {prepare:0.0} µs | {scan:0.0} µs | {features:0.0} µs | {classify:0.0} µs |"));

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Bulwark.Kernel;
@@ -53,14 +52,11 @@ public sealed class PromptAttackClassifier
         var view = PromptText.Prepare(text);
         var matches = _rules.ScanString(view.Text); // in order of start
 
-        // Token features once, with positions: a window's token features are a contiguous range, so its margin
-        // comes from prefix sums of the weights instead of extracting the window again.
+        // Token features once, summed at each token: a window's token features are a contiguous range, so its
+        // margin comes from the difference of two marks instead of extracting the window again.
         var scratch = Scratch.Rent();
-        var (tokens, positions, context, rules) = (scratch.Tokens, scratch.Positions, scratch.Context, scratch.Rules);
-        PromptFeatures.ExtractTokens(view.Text, tokens, positions);
-        var prefix = ArrayPool<double>.Shared.Rent(tokens.Count + 1);
-        prefix[0] = 0;
-        for (var i = 0; i < tokens.Count; i++) prefix[i + 1] = prefix[i] + model.Weights[tokens[i].Slot] * tokens[i].Value;
+        var (marks, context, rules) = (scratch.Marks, scratch.Context, scratch.Rules);
+        PromptFeatures.SumTokens(view.Text, model.Weights, marks);
 
         PromptClassification? worst = null;
         var windows = new PromptWindows(view.Text);
@@ -77,11 +73,11 @@ public sealed class PromptAttackClassifier
             }
             context.Clear();
             PromptFeatures.AddContext(length, view.Obfuscation, rules.Count == 0 ? [] : rules, context);
-            var from = LowerBound(positions, start);
-            var to = LowerBound(positions, start + length);
-            var sum = prefix[to] - prefix[from];
+            var from = marks[LowerBound(marks, start)];
+            var to = marks[LowerBound(marks, start + length)];
+            var sum = to.Sum - from.Sum;
             foreach (var (slot, value) in context) sum += model.Weights[slot] * value;
-            var count = to - from + context.Count;
+            var count = to.Count - from.Count + context.Count;
             var margin = (float)(model.Bias + sum / Math.Sqrt(Math.Max(1, count)));
             var score = Math.Max(model.Calibrate(margin), RuleScore(matches, first, last));
             if (worst is null || score > worst.Score)
@@ -90,7 +86,6 @@ public sealed class PromptAttackClassifier
                 worst = new PromptClassification(score >= model.Threshold, score, Categories(ids), ids, view.Obfuscation);
             }
         }
-        ArrayPool<double>.Shared.Return(prefix);
         Scratch.Return(scratch);
         return worst!;
     }
@@ -107,14 +102,15 @@ public sealed class PromptAttackClassifier
         return lo;
     }
 
-    private static int LowerBound(List<int> sorted, int value)
+    /// <summary>The first mark at or after <paramref name="value"/> (the last mark, at int.MaxValue, always is).</summary>
+    private static int LowerBound(List<PromptFeatures.TokenMark> marks, int value)
     {
-        var span = CollectionsMarshal.AsSpan(sorted);
+        var span = CollectionsMarshal.AsSpan(marks);
         int lo = 0, hi = span.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (span[mid] < value) lo = mid + 1;
+            if (span[mid].Position < value) lo = mid + 1;
             else hi = mid;
         }
         return lo;
@@ -154,18 +150,17 @@ public sealed class PromptAttackClassifier
         rules.Length == 0 ? [] : rules.Select(id => id.Split('-')).Where(p => p.Length > 3).Select(p => p[2].ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>
-    /// Per-thread buffers for one classification (token features are several per character of the prompt): reused,
+    /// Per-thread buffers for one classification (a mark per token of the prompt): reused,
     /// so a call allocates little; dropped instead of kept when a huge document made them grow past a bound.
     /// </summary>
     private sealed class Scratch
     {
-        private const int MaxKeptTokens = 1 << 18;
+        private const int MaxKeptMarks = 1 << 16;
 
         [ThreadStatic]
         private static Scratch? _cached;
 
-        public readonly List<(int Slot, float Value)> Tokens = new(4096);
-        public readonly List<int> Positions = new(4096);
+        public readonly List<PromptFeatures.TokenMark> Marks = new(1024);
         public readonly List<(int, float)> Context = new(32);
         public readonly List<string> Rules = new(8);
 
@@ -178,9 +173,8 @@ public sealed class PromptAttackClassifier
 
         public static void Return(Scratch scratch)
         {
-            if (scratch.Tokens.Capacity > MaxKeptTokens) return;
-            scratch.Tokens.Clear();
-            scratch.Positions.Clear();
+            if (scratch.Marks.Capacity > MaxKeptMarks) return;
+            scratch.Marks.Clear();
             _cached = scratch;
         }
     }

@@ -28,6 +28,29 @@ public static class PromptFeatures
     /// </summary>
     public static void ExtractTokens(ReadOnlySpan<char> text, List<(int Slot, float Value)> features, List<int>? positions)
     {
+        var sink = new ListSink(features, positions);
+        Walk(text, ref sink);
+    }
+
+    /// <summary>
+    /// The token features as the classifier reads them, without listing them: for each token (a line start, a word,
+    /// a symbol) its position and the weight sum and count of the features before it, then one last mark at
+    /// <see cref="int.MaxValue"/> with the totals. A window's sum is the difference of two marks: the same sums, in
+    /// the same order of additions, as prefix sums over <see cref="ExtractTokens"/>.
+    /// </summary>
+    public static void SumTokens(ReadOnlySpan<char> text, float[] weights, List<TokenMark> marks)
+    {
+        var sink = new SumSink(weights, marks);
+        Walk(text, ref sink);
+        marks.Add(new TokenMark(int.MaxValue, sink.Sum, sink.Count));
+    }
+
+    /// <summary>A token's position, with the weight sum and the number of the features before it.</summary>
+    public readonly record struct TokenMark(int Position, double Sum, int Count);
+
+    // Generic over a struct sink, so each caller gets its own compiled walk with the sink's calls inlined.
+    private static void Walk<TSink>(ReadOnlySpan<char> text, ref TSink sink) where TSink : struct, ITokenSink
+    {
         uint previousWord = 0;
         var wordStart = -1;
         var lines = new LineShapes();
@@ -37,8 +60,8 @@ public static class PromptFeatures
             if (!lineOpen && i < text.Length && !char.IsWhiteSpace(text[i]))
             {
                 lineOpen = true;
-                Add(features, lines.Start(text, i));
-                positions?.Add(i);
+                sink.Token(i);
+                sink.Feature(lines.Start(text, i));
             }
             var inWord = i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '\'');
             if (inWord)
@@ -46,31 +69,26 @@ public static class PromptFeatures
                 if (wordStart < 0) wordStart = i;
                 continue;
             }
-            var before = features.Count;
-            var at = wordStart;
             if (wordStart >= 0)
             {
                 var word = text.Slice(wordStart, i - wordStart);
+                sink.Token(wordStart);
                 var wordHash = Hash(word, 0x811C9DC5);
-                Add(features, wordHash);
-                if (previousWord != 0) Add(features, Mix(previousWord, wordHash));
-                if (lines.WordPending) Add(features, Mix(lines.TakeFirstWord(), wordHash));
+                sink.Feature(wordHash);
+                if (previousWord != 0) sink.Feature(Mix(previousWord, wordHash));
+                if (lines.WordPending) sink.Feature(Mix(lines.TakeFirstWord(), wordHash));
                 previousWord = wordHash;
-                AddCharacterGrams(features, word);
+                AddCharacterGrams(ref sink, word);
                 wordStart = -1;
             }
             else if (i < text.Length && !char.IsWhiteSpace(text[i]))
             {
                 // Punctuation and symbols matter here ("<|im_start|>", "###"): each is a token of its own.
+                sink.Token(i);
                 var symbol = Hash(text.Slice(i, 1), 0x01000193);
-                Add(features, symbol);
-                if (previousWord != 0) Add(features, Mix(previousWord, symbol));
+                sink.Feature(symbol);
+                if (previousWord != 0) sink.Feature(Mix(previousWord, symbol));
                 previousWord = symbol;
-                at = i;
-            }
-            if (positions is not null)
-            {
-                for (var k = before; k < features.Count; k++) positions.Add(at);
             }
             if (i < text.Length && text[i] == '\n')
             {
@@ -79,6 +97,46 @@ public static class PromptFeatures
             }
         }
     }
+
+    /// <summary>Where <see cref="Walk"/> puts the features: a token's position first, then each of its features.</summary>
+    private interface ITokenSink
+    {
+        void Token(int position);
+
+        void Feature(uint hash);
+    }
+
+    private struct ListSink(List<(int Slot, float Value)> features, List<int>? positions) : ITokenSink
+    {
+        private int _at;
+
+        public void Token(int position) => _at = position;
+
+        public readonly void Feature(uint hash)
+        {
+            features.Add((Slot(hash), Sign(hash)));
+            positions?.Add(_at);
+        }
+    }
+
+    private struct SumSink(float[] weights, List<TokenMark> marks) : ITokenSink
+    {
+        public double Sum { get; private set; }
+
+        public int Count { get; private set; }
+
+        public readonly void Token(int position) => marks.Add(new TokenMark(position, Sum, Count));
+
+        public void Feature(uint hash)
+        {
+            Sum += weights[Slot(hash)] * Sign(hash);
+            Count++;
+        }
+    }
+
+    private static int Slot(uint hash) => (int)(hash & (Dimensions - 1));
+
+    private static float Sign(uint hash) => (hash & 0x80000000) != 0 ? 1f : -1f;
 
     /// <summary>
     /// The shape of each line (table row, code, prose, other) and of the line before it. An instruction inside a
@@ -145,7 +203,7 @@ public static class PromptFeatures
     private static readonly uint[] LengthHashes = Enumerable.Range(0, 33).Select(b => Hash("length:" + b, 0x27d4eb2d)).ToArray();
 
     /// <summary>Character 3-, 4- and 5-grams of a word, hashed incrementally from each start position.</summary>
-    private static void AddCharacterGrams(List<(int, float)> features, ReadOnlySpan<char> word)
+    private static void AddCharacterGrams<TSink>(ref TSink sink, ReadOnlySpan<char> word) where TSink : struct, ITokenSink
     {
         if (word.Length < 3) return;
         var starts = Math.Min(word.Length - 2, 64);
@@ -156,13 +214,12 @@ public static class PromptFeatures
             for (var k = i; k < end; k++)
             {
                 hash = (hash ^ word[k]) * 0x01000193;
-                if (k - i >= 2) Add(features, Finish(hash ^ (uint)(k - i)));
+                if (k - i >= 2) sink.Feature(Finish(hash ^ (uint)(k - i)));
             }
         }
     }
 
-    private static void Add(List<(int, float)> features, uint hash) =>
-        features.Add(((int)(hash & (Dimensions - 1)), (hash & 0x80000000) != 0 ? 1f : -1f));
+    private static void Add(List<(int, float)> features, uint hash) => features.Add((Slot(hash), Sign(hash)));
 
     private static uint Hash(ReadOnlySpan<char> text, uint seed)
     {
