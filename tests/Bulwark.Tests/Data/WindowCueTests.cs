@@ -49,3 +49,38 @@ public class WindowCueTests
         Assert.Equal(mayMatch, cue.MayMatch(text, digit, end, 0, text.Length));
     }
 }
+
+public class AddressBranchTests
+{
+    private static readonly Rule Address = RuleCatalog.Load().Rules.Single(r => r.Id == "BW-DATA-PII-STREET-ADDRESS");
+
+    [Fact]
+    public void The_address_pattern_splits_into_its_ten_branch_heads()
+    {
+        var branches = AddressRunBorders.TopLevelBranches(Address.Pattern);
+        Assert.Equal(10, branches.Count);
+        // An inline option without a scope ("(?i)") would reach into the branches after it: none may have one.
+        Assert.All(branches, b => Assert.DoesNotMatch(@"\(\?[imnsx-]+\)", b));
+        Assert.Equal(10, ((AddressRunBorders)WindowCue.For(Address.Id, Address.Pattern)!).Branches);
+    }
+
+    /// <summary>The branch heads match a window exactly when the whole pattern does, on addresses and near-misses.</summary>
+    [Fact]
+    public void Some_branch_head_matches_exactly_where_the_whole_pattern_matches()
+    {
+        var whole = new System.Text.RegularExpressions.Regex(Address.Pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.ExplicitCapture);
+        var heads = AddressRunBorders.TopLevelBranches(Address.Pattern).Select(b => new System.Text.RegularExpressions.Regex("(?x)" + b, System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.ExplicitCapture)).ToArray();
+        string[] pieces = [.. Address.MustMatch, .. Address.MustNotMatch, "12", " ", "\n", ", ", "Main", "Street", "St.", "Road", "Apt 5", "PO Box 44", "Hauptstraße", "rue", "de", "la", "Paix", "corner of", "and",
+            "Elm", "USS", "Enterprise", "PSC 4411", "Box", "2210", "APO AE 09123", "Keizersgracht", "221", "gatan", "TRACE_TEAM=372623", "2024-06-24T02:07:38.626Z INFO", "Suite 200", "x", "Ülkü", "10115 Berlin"];
+        var random = new Random(5);
+        var matched = 0;
+        for (var round = 0; round < 3000; round++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)] + (random.Next(3) == 0 ? " " : "")));
+            var expected = whole.IsMatch(text);
+            matched += expected ? 1 : 0;
+            Assert.True(expected == heads.Any(h => h.IsMatch(text)), text);
+        }
+        Assert.InRange(matched, 300, 2700); // both answers were exercised
+    }
+}

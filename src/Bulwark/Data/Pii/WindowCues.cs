@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Text.RegularExpressions;
+using Bulwark.Kernel;
 
 namespace Bulwark.Data.Pii;
 
@@ -18,6 +20,9 @@ internal abstract class WindowCue(string ruleId, string patternSha256)
     /// <summary>Whether the regex may match, in [<paramref name="from"/>, <paramref name="to"/>), a value that
     /// overlaps the digit run [<paramref name="runStart"/>, <paramref name="runEnd"/>).</summary>
     public abstract bool MayMatch(string text, int runStart, int runEnd, int from, int to);
+
+    /// <summary>The cue for the rule's pattern (already known to be the one it was written for): most need nothing of it.</summary>
+    protected virtual WindowCue Bind(string pattern) => this;
 
     private const string Hex = "0123456789ABCDEFabcdef";
     private const string UpperAndDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -65,7 +70,7 @@ internal abstract class WindowCue(string ruleId, string patternSha256)
     {
         foreach (var cue in All)
         {
-            if (cue.RuleId == ruleId) return cue.PatternSha256 == ValueShape.Sha256(pattern) ? cue : null;
+            if (cue.RuleId == ruleId) return cue.PatternSha256 == ValueShape.Sha256(pattern) ? cue.Bind(pattern) : null;
         }
         return null;
     }
@@ -127,10 +132,85 @@ internal sealed class SubstringCue(string ruleId, string patternSha256, params s
 /// between '=' and a line break ("PORT=8080", "SHA=c894f1…" in a .env file) or in "f(12)" has neither, and skips the
 /// costly regex.
 /// </summary>
-internal sealed class AddressRunBorders(string ruleId, string patternSha256) : WindowCue(ruleId, patternSha256)
+internal sealed class AddressRunBorders(string ruleId, string patternSha256, Regex[]? branches = null) : WindowCue(ruleId, patternSha256)
 {
+    private const string Head = "(?x)(?<secret>(?:";
+
+    /// <summary>The heads of the pattern's branches, each a regex of its own once bound (<see cref="Bind"/>).</summary>
+    public int Branches => branches?.Length ?? 0;
+
     public override bool MayMatch(string text, int runStart, int runEnd, int from, int to) =>
-        MayStartBefore(text, runStart, from) || MayFollowHead(runEnd < text.Length ? text[runEnd] : '\n');
+        (MayStartBefore(text, runStart, from) || MayFollowHead(runEnd < text.Length ? text[runEnd] : '\n')) && AnyBranchMatches(text, from, to);
+
+    /// <summary>
+    /// The pattern is <c>(?x)(?&lt;secret&gt;(?:B1|B2|…|B10)</c> followed by optional unit, city and postal-code parts,
+    /// so it matches in a window exactly when one of its branch heads does. The whole pattern is too large to compile
+    /// well and runs interpreted, trying ten branches at every position of a 330-character window; each head alone is
+    /// small, compiled, and starts with a character set the engine searches for.
+    /// </summary>
+    private bool AnyBranchMatches(string text, int from, int to)
+    {
+        if (branches is null) return true;
+        var window = text.AsSpan(from, to - from);
+        try
+        {
+            foreach (var branch in branches)
+            {
+                if (branch.IsMatch(window)) return true;
+            }
+            return false;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return true; // the whole pattern decides, under its own time limit
+        }
+    }
+
+    protected override WindowCue Bind(string pattern) =>
+        new AddressRunBorders(RuleId, PatternSha256, [.. TopLevelBranches(pattern).Select(b => new Regex("(?x)" + b, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.Compiled, ScanLimits.Default.RegexTimeout))]);
+
+    /// <summary>The alternatives of the group that opens the pattern, split where a '|' stands outside any group and class.</summary>
+    public static List<string> TopLevelBranches(string pattern)
+    {
+        if (!pattern.StartsWith(Head, StringComparison.Ordinal)) throw new ArgumentException("the pattern does not open with " + Head, nameof(pattern));
+        var branches = new List<string>();
+        var (depth, start, inClass) = (0, Head.Length, false);
+        for (var i = Head.Length; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\')
+            {
+                i++; // an escaped character is never syntax
+                continue;
+            }
+            if (inClass)
+            {
+                inClass = c != ']';
+                continue;
+            }
+            switch (c)
+            {
+                case '[':
+                    inClass = true;
+                    if (i + 1 < pattern.Length && pattern[i + 1] == ']') i++; // "[]…]": a leading ']' is a member
+                    break;
+                case '(':
+                    depth++;
+                    break;
+                case ')' when depth == 0:
+                    branches.Add(pattern[start..i]);
+                    return branches;
+                case ')':
+                    depth--;
+                    break;
+                case '|' when depth == 0:
+                    branches.Add(pattern[start..i]);
+                    start = i + 1;
+                    break;
+            }
+        }
+        throw new ArgumentException("the pattern's opening group is not closed", nameof(pattern));
+    }
 
     private static bool MayStartBefore(string text, int runStart, int from)
     {
