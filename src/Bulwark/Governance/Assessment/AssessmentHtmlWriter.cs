@@ -134,7 +134,7 @@ public static class AssessmentHtmlWriter
             foreach (var e in check.Evidence)
             {
                 var where = e.File is null ? "" : $" <span class=\"meta\">{E(e.Line is null ? e.File : $"{e.File}:{e.Line}")}</span>";
-                var severity = e.Severity is { } s ? $" <span class=\"badge\">{s.ToString().ToLowerInvariant()}</span>" : "";
+                var severity = e.Severity is { } s ? $" <span class=\"badge\">{s.ToLowerName()}</span>" : "";
                 w.WriteLine($"<li><code>{E(e.Reference)}</code>{severity} {E(e.Detail)}{where}</li>");
             }
             w.WriteLine("</ul>");

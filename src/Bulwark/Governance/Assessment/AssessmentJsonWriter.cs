@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bulwark.Kernel;
 using Bulwark.Reporting;
 
 namespace Bulwark.Governance.Assessment;
@@ -50,7 +51,7 @@ public static class AssessmentJsonWriter
             json.WriteString("title", item.Title);
             json.WriteString("action", item.Action);
             json.WriteNumber("gain", item.Gain);
-            if (item.WorstSeverity is { } severity) json.WriteString("worstSeverity", severity.ToString().ToLowerInvariant());
+            if (item.WorstSeverity is { } severity) json.WriteString("worstSeverity", severity.ToLowerName());
             json.WriteStringArray("where", item.Where);
             json.WriteEndObject();
         }
@@ -95,7 +96,7 @@ public static class AssessmentJsonWriter
             if (e.File is not null) json.WriteString("file", e.File);
             if (e.Line is { } line) json.WriteNumber("line", line);
             if (e.Fingerprint is not null) json.WriteString("fingerprint", e.Fingerprint);
-            if (e.Severity is { } severity) json.WriteString("severity", severity.ToString().ToLowerInvariant());
+            if (e.Severity is { } severity) json.WriteString("severity", severity.ToLowerName());
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -41,12 +41,12 @@ public static class BiasReportWriter
         json.WriteBoolean("intersectional", a.Intersectional);
         json.WriteString("verdict", Name(a.Verdict));
         json.WriteString("referenceGroup", a.ReferenceGroup);
-        Number(json, "demographicParityDifference", a.DemographicParityDifference);
-        Number(json, "demographicParityRatio", a.DemographicParityRatio);
-        Number(json, "equalOpportunityDifference", a.EqualOpportunityDifference);
-        Number(json, "equalisedOddsDifference", a.EqualisedOddsDifference);
-        Number(json, "truePositiveRateSpread", a.TruePositiveRateSpread);
-        Number(json, "falsePositiveRateSpread", a.FalsePositiveRateSpread);
+        json.WriteNumberOrNull("demographicParityDifference", a.DemographicParityDifference);
+        json.WriteNumberOrNull("demographicParityRatio", a.DemographicParityRatio);
+        json.WriteNumberOrNull("equalOpportunityDifference", a.EqualOpportunityDifference);
+        json.WriteNumberOrNull("equalisedOddsDifference", a.EqualisedOddsDifference);
+        json.WriteNumberOrNull("truePositiveRateSpread", a.TruePositiveRateSpread);
+        json.WriteNumberOrNull("falsePositiveRateSpread", a.FalsePositiveRateSpread);
         json.WriteStringArray("reasons", a.Reasons);
         json.WriteStringArray("notes", a.Notes);
         json.WriteStartArray("groups");
@@ -60,12 +60,12 @@ public static class BiasReportWriter
             json.WriteNumber("falsePositives", g.Counts.FalsePositives);
             json.WriteNumber("falseNegatives", g.Counts.FalseNegatives);
             json.WriteNumber("trueNegatives", g.Counts.TrueNegatives);
-            Number(json, "selectionRate", g.SelectionRate);
-            Number(json, "baseRate", g.BaseRate);
-            Number(json, "truePositiveRate", g.TruePositiveRate);
-            Number(json, "falsePositiveRate", g.FalsePositiveRate);
-            Number(json, "precision", g.Precision);
-            Number(json, "disparateImpact", g.DisparateImpact);
+            json.WriteNumberOrNull("selectionRate", g.SelectionRate);
+            json.WriteNumberOrNull("baseRate", g.BaseRate);
+            json.WriteNumberOrNull("truePositiveRate", g.TruePositiveRate);
+            json.WriteNumberOrNull("falsePositiveRate", g.FalsePositiveRate);
+            json.WriteNumberOrNull("precision", g.Precision);
+            json.WriteNumberOrNull("disparateImpact", g.DisparateImpact);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -100,13 +100,6 @@ public static class BiasReportWriter
     public static string Rate(double? value) => value is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "—";
 
     public static string Name(BiasVerdict verdict) => verdict.ToString().ToLowerInvariant();
-
-    private static void Number(Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is { } v && double.IsFinite(v)) json.WriteNumber(name, v);
-        else json.WriteNull(name);
-    }
-
 
     private static string Cell(string text) => new StringBuilder(text).Replace("|", "\\|").Replace("\n", " ").ToString();
 

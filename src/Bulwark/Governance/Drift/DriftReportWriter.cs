@@ -80,11 +80,8 @@ public static class DriftReportWriter
     }
 
     // JSON has no NaN or infinity: such a value (none is expected) is written as null.
-    private static void Number(Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is { } v && double.IsFinite(v)) json.WriteNumber(name, Math.Round(v, 10));
-        else json.WriteNull(name);
-    }
+    private static void Number(Utf8JsonWriter json, string name, double? value) =>
+        json.WriteNumberOrNull(name, value is { } v ? Math.Round(v, 10) : null);
 
     private static void Shares(Utf8JsonWriter json, string name, IReadOnlyDictionary<string, double> shares)
     {

@@ -76,9 +76,9 @@ public static class InventoryReportWriter
                 json.WriteStartObject();
                 json.WriteString("source", SourceName(use.Source));
                 json.WriteString("name", use.Name);
-                Nullable(json, "provider", use.Provider);
+                json.WriteString("provider", use.Provider);
                 json.WriteString("evidence", use.Evidence);
-                Nullable(json, "file", use.File);
+                json.WriteString("file", use.File);
                 if (use.Line is { } line) json.WriteNumber("line", line);
                 else json.WriteNull("line");
                 json.WriteEndObject();
@@ -174,33 +174,27 @@ public static class InventoryReportWriter
         json.WriteString("owner", system.Owner);
         json.WriteString("purpose", system.Purpose);
         json.WriteString("riskTier", AiInventoryReader.TierName(system.RiskTier));
-        Nullable(json, "annexIiiArea", system.AnnexIiiArea);
+        json.WriteString("annexIiiArea", system.AnnexIiiArea);
         json.WriteStringArray("users", system.Users);
         json.WriteStartArray("models");
         foreach (var model in system.Models)
         {
             json.WriteStartObject();
             json.WriteString("name", model.Name);
-            Nullable(json, "provider", model.Provider);
+            json.WriteString("provider", model.Provider);
             json.WriteEndObject();
         }
         json.WriteEndArray();
         json.WriteStringArray("providers", system.Providers);
         json.WriteStringArray("dataCategories", system.DataCategories);
         json.WriteStringArray("gatewayKeys", system.GatewayKeys);
-        Nullable(json, "humanOversight", system.HumanOversight);
+        json.WriteString("humanOversight", system.HumanOversight);
         json.WriteStringArray("codePaths", system.CodePaths);
         json.WriteStringArray("domains", system.Domains);
         json.WriteNumber("line", system.Line);
         json.WriteEndObject();
     }
 
-
-    private static void Nullable(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null) json.WriteNull(name);
-        else json.WriteString(name, value);
-    }
 
     private static string Md(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal).Replace("\r", "", StringComparison.Ordinal);
 

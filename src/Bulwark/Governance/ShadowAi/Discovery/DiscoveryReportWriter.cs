@@ -52,7 +52,7 @@ public static class DiscoveryReportWriter
             json.WriteNumber("rank", use.Rank);
             json.WriteString("identity", use.Identity);
             json.WriteString("kind", use.Kind);
-            WriteNullable(json, "department", use.Department);
+            json.WriteString("department", use.Department);
             WriteUse(json, use.Use);
             json.WriteEndObject();
         }
@@ -64,8 +64,8 @@ public static class DiscoveryReportWriter
             json.WriteStartObject();
             json.WriteString("identity", identity.Identity);
             json.WriteString("kind", identity.Kind);
-            WriteNullable(json, "department", identity.Department);
-            WriteNullable(json, "client", identity.Client);
+            json.WriteString("department", identity.Department);
+            json.WriteString("client", identity.Client);
             json.WriteStartArray("services");
             foreach (var use in identity.Services)
             {
@@ -192,12 +192,6 @@ public static class DiscoveryReportWriter
         WriteNullable(json, "bytesOut", service.BytesOut);
         WriteTime(json, "firstSeen", service.FirstSeen);
         WriteTime(json, "lastSeen", service.LastSeen);
-    }
-
-    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null) json.WriteNull(name);
-        else json.WriteString(name, value);
     }
 
     private static void WriteNullable(Utf8JsonWriter json, string name, long? value)
