@@ -1,4 +1,3 @@
-using System.Reflection;
 using Bulwark.Kernel;
 
 namespace Bulwark.Governance.Assessment;
@@ -56,10 +55,7 @@ public sealed class AssessmentChecks
 
     private static T Deserialize<T>(string name)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Bulwark.Governance.Assessment.{name}")
-            ?? throw new InvalidOperationException($"embedded resource {name} is missing");
-        using var reader = new StreamReader(stream);
-        return YamlInput.Deserialize<T>(reader.ReadToEnd(), name, "assessment definitions")!;
+        return YamlInput.Deserialize<T>(EmbeddedText.Read($"Bulwark.Governance.Assessment.{name}"), name, "assessment definitions")!;
     }
 
     private sealed class ChecksDocument

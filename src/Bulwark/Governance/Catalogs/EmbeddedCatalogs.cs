@@ -26,12 +26,10 @@ internal static class EmbeddedCatalogs
 
     public static T Read<T>(string file)
     {
-        using var stream = typeof(EmbeddedCatalogs).Assembly.GetManifestResourceStream(ResourcePrefix + file)
-            ?? throw new InvalidOperationException($"embedded resource {ResourcePrefix}{file} is missing");
-        using var reader = new StreamReader(stream);
+        var text = EmbeddedText.Read(ResourcePrefix + file);
         try
         {
-            return YamlInput.Deserialize<T>(reader.ReadToEnd(), "embedded:" + file, "catalog")
+            return YamlInput.Deserialize<T>(text, "embedded:" + file, "catalog")
                 ?? throw new InvalidOperationException($"embedded:{file} is empty");
         }
         catch (BulwarkInputException e)

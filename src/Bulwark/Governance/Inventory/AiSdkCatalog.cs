@@ -130,11 +130,8 @@ internal sealed class AiSdkCatalog
 
     private static AiSdkCatalog LoadEmbedded()
     {
-        using var stream = typeof(AiSdkCatalog).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"embedded resource {ResourceName} is missing");
-        using var reader = new StreamReader(stream);
         const string source = "embedded:ai-sdks.yaml";
-        return new AiSdkCatalog(YamlInput.Deserialize<SdkDocument>(reader.ReadToEnd(), source, "AI SDK table") ?? new SdkDocument(), source);
+        return new AiSdkCatalog(YamlInput.Deserialize<SdkDocument>(EmbeddedText.Read(ResourceName), source, "AI SDK table") ?? new SdkDocument(), source);
     }
 }
 

@@ -134,10 +134,7 @@ public sealed partial class GenAiCatalog
 
     private static GenAiCatalog LoadEmbedded()
     {
-        using var stream = typeof(GenAiCatalog).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"embedded resource {ResourceName} is missing");
-        using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd(), "embedded:genai-services.yaml");
+        return Parse(EmbeddedText.Read(ResourceName), "embedded:genai-services.yaml");
     }
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]

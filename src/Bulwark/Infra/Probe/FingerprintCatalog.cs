@@ -53,10 +53,7 @@ public sealed class FingerprintCatalog
 
     private static FingerprintCatalog LoadEmbedded()
     {
-        using var stream = typeof(FingerprintCatalog).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"embedded resource {ResourceName} is missing");
-        using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd(), "embedded:ai-service-fingerprints.yaml");
+        return Parse(EmbeddedText.Read(ResourceName), "embedded:ai-service-fingerprints.yaml");
     }
 
     /// <summary>Turns one service's YAML into checked values; every message names the service.</summary>

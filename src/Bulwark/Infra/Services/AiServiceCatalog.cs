@@ -107,10 +107,7 @@ public static class AiServiceCatalog
 
     private static List<AiService> Load()
     {
-        using var stream = typeof(AiServiceCatalog).Assembly.GetManifestResourceStream("Bulwark.Infra.ai-services.yaml")
-            ?? throw new InvalidOperationException("embedded ai-services.yaml is missing");
-        using var reader = new StreamReader(stream);
-        var document = YamlInput.Deserialize<CatalogDocument>(reader.ReadToEnd(), "embedded:ai-services.yaml", "AI service catalog")
+        var document = YamlInput.Deserialize<CatalogDocument>(EmbeddedText.Read("Bulwark.Infra.ai-services.yaml"), "embedded:ai-services.yaml", "AI service catalog")
             ?? throw new InvalidOperationException("embedded ai-services.yaml is empty");
         return document.Services!.Select(s => new AiService(
             s.Id!, s.Name!, s.Images ?? [], s.Commands ?? [], s.Ports ?? [], s.Auth == "on",

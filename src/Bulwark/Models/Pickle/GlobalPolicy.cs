@@ -115,10 +115,7 @@ public sealed class GlobalPolicy
 
     private static GlobalPolicy LoadEmbedded()
     {
-        using var stream = typeof(GlobalPolicy).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"embedded resource {ResourceName} is missing");
-        using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd(), "embedded:pickle-globals.yaml");
+        return Parse(EmbeddedText.Read(ResourceName), "embedded:pickle-globals.yaml");
     }
 }
 

@@ -66,13 +66,7 @@ public sealed record GuardPolicy
     public static GuardPolicy Default() => Parse(DefaultText(), "embedded:default-policy.yaml");
 
     /// <summary>The YAML of the embedded default policy, for readers that only inspect it (the posture assessment).</summary>
-    public static string DefaultText()
-    {
-        using var stream = typeof(GuardPolicy).Assembly.GetManifestResourceStream("Bulwark.Usage.Guards.default-policy.yaml")
-            ?? throw new InvalidOperationException("the default guard policy is not embedded");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    public static string DefaultText() => EmbeddedText.Read("Bulwark.Usage.Guards.default-policy.yaml");
 
     public static GuardPolicy LoadFile(string path) => Parse(YamlInput.ReadFile(path, MaxPolicyBytes, "guard policy"), path);
 
