@@ -24,6 +24,28 @@ internal static class ReportOutput
         stderr.MarkupLineInterpolated($"[grey]{summary}; report written to {output}[/]");
     }
 
+    /// <summary>
+    /// A report in the formats the governance commands offer: <c>table</c> drawn on the terminal, or json, md, html, or
+    /// a plain-text table, delivered as <see cref="Deliver(Action{Stream}, string?, TextWriter, IAnsiConsole, string)"/> does.
+    /// </summary>
+    public static void Deliver(string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout, string summary,
+        Action<IAnsiConsole> render, Action<Stream> json, Action<TextWriter> markdown, Action<TextWriter> html)
+    {
+        if (format == "table" && output is null)
+        {
+            render(stdout);
+            return;
+        }
+        Action<Stream> write = format switch
+        {
+            "json" => json,
+            "md" => Text(markdown),
+            "html" => Text(html),
+            _ => PlainConsole(render),
+        };
+        Deliver(write, output, rawStdout, stderr, summary);
+    }
+
     /// <summary>A report written as text (UTF-8, no byte-order mark).</summary>
     public static Action<Stream> Text(Action<TextWriter> write) => stream =>
     {

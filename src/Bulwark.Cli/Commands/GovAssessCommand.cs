@@ -61,22 +61,9 @@ internal static class GovAssessCommand
         return command;
     }
 
-    private static void Write(PostureAssessment assessment, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout)
-    {
-        if (format == "table" && output is null)
-        {
-            Render(assessment, stdout);
-            return;
-        }
-        Action<Stream> write = format switch
-        {
-            "json" => s => AssessmentJsonWriter.Write(assessment, s),
-            "md" => ReportOutput.Text(w => AssessmentMarkdownWriter.Write(assessment, w)),
-            "html" => ReportOutput.Text(w => AssessmentHtmlWriter.Write(assessment, w)),
-            _ => ReportOutput.PlainConsole(console => Render(assessment, console)),
-        };
-        ReportOutput.Deliver(write, output, rawStdout, stderr, Summary(assessment));
-    }
+    private static void Write(PostureAssessment assessment, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout) =>
+        ReportOutput.Deliver(format, output, stdout, stderr, rawStdout, Summary(assessment), console => Render(assessment, console),
+            s => AssessmentJsonWriter.Write(assessment, s), w => AssessmentMarkdownWriter.Write(assessment, w), w => AssessmentHtmlWriter.Write(assessment, w));
 
     private static string Summary(PostureAssessment a) =>
         string.Create(CultureInfo.InvariantCulture, $"overall {a.Overall:0.#}/100 ({string.Join(", ", a.Pillars.Select(p => $"{AssessmentNames.Of(p.Pillar)} {p.Score:0}"))}); {a.Remediation.Count} remediation items");

@@ -53,22 +53,9 @@ internal static class GovBiasCommand
         return command;
     }
 
-    private static void Write(BiasReport report, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout)
-    {
-        if (format == "table" && output is null)
-        {
-            Render(report, stdout);
-            return;
-        }
-        Action<Stream> write = format switch
-        {
-            "json" => s => BiasReportWriter.WriteJson(report, s, ToolVersion.Current),
-            "md" => ReportOutput.Text(w => BiasReportWriter.WriteMarkdown(report, w)),
-            "html" => ReportOutput.Text(w => BiasHtmlWriter.Write(report, w)),
-            _ => ReportOutput.PlainConsole(console => Render(report, console)),
-        };
-        ReportOutput.Deliver(write, output, rawStdout, stderr, $"bias verdict {BiasReportWriter.Name(report.Verdict)}");
-    }
+    private static void Write(BiasReport report, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout) =>
+        ReportOutput.Deliver(format, output, stdout, stderr, rawStdout, $"bias verdict {BiasReportWriter.Name(report.Verdict)}", console => Render(report, console),
+            s => BiasReportWriter.WriteJson(report, s, ToolVersion.Current), w => BiasReportWriter.WriteMarkdown(report, w), w => BiasHtmlWriter.Write(report, w));
 
     private static void Render(BiasReport report, IAnsiConsole console)
     {

@@ -41,39 +41,13 @@ internal static class GovControlsCommand
         return command;
     }
 
-    private static void WriteFramework(ControlCoverageReport report, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout)
-    {
-        if (format == "table" && output is null)
-        {
-            Render(report, stdout);
-            return;
-        }
-        Action<Stream> write = format switch
-        {
-            "json" => s => ControlCoverageWriter.WriteJson(report, s, ToolVersion.Current),
-            "md" => ReportOutput.Text(w => ControlCoverageWriter.WriteMarkdown(report, w)),
-            "html" => ReportOutput.Text(w => ControlCoverageWriter.WriteHtml(report, w)),
-            _ => ReportOutput.PlainConsole(console => Render(report, console)),
-        };
-        ReportOutput.Deliver(write, output, rawStdout, stderr, ControlCoverageWriter.Verdict(report));
-    }
+    private static void WriteFramework(ControlCoverageReport report, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout) =>
+        ReportOutput.Deliver(format, output, stdout, stderr, rawStdout, ControlCoverageWriter.Verdict(report), console => Render(report, console),
+            s => ControlCoverageWriter.WriteJson(report, s, ToolVersion.Current), w => ControlCoverageWriter.WriteMarkdown(report, w), w => ControlCoverageWriter.WriteHtml(report, w));
 
-    private static void WriteSummary(IReadOnlyList<ControlCoverageReport> reports, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout)
-    {
-        if (format == "table" && output is null)
-        {
-            Render(reports, stdout);
-            return;
-        }
-        Action<Stream> write = format switch
-        {
-            "json" => s => ControlCoverageWriter.WriteJson(reports, s, ToolVersion.Current),
-            "md" => ReportOutput.Text(w => ControlCoverageWriter.WriteMarkdown(reports, w)),
-            "html" => ReportOutput.Text(w => ControlCoverageWriter.WriteHtml(reports, w)),
-            _ => ReportOutput.PlainConsole(console => Render(reports, console)),
-        };
-        ReportOutput.Deliver(write, output, rawStdout, stderr, $"{reports.Count} frameworks");
-    }
+    private static void WriteSummary(IReadOnlyList<ControlCoverageReport> reports, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout) =>
+        ReportOutput.Deliver(format, output, stdout, stderr, rawStdout, $"{reports.Count} frameworks", console => Render(reports, console),
+            s => ControlCoverageWriter.WriteJson(reports, s, ToolVersion.Current), w => ControlCoverageWriter.WriteMarkdown(reports, w), w => ControlCoverageWriter.WriteHtml(reports, w));
 
     private static readonly string[] ObligationKeys = ["role", "tier", "applies-from"];
 

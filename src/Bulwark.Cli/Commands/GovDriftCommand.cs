@@ -37,22 +37,9 @@ internal static class GovDriftCommand
         return command;
     }
 
-    private static void Write(DriftReport report, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout)
-    {
-        if (format == "table" && output is null)
-        {
-            Render(report, stdout);
-            return;
-        }
-        Action<Stream> write = format switch
-        {
-            "json" => s => DriftReportWriter.WriteJson(report, s, ToolVersion.Current),
-            "md" => ReportOutput.Text(w => DriftReportWriter.WriteMarkdown(report, w)),
-            "html" => ReportOutput.Text(w => DriftReportWriter.WriteHtml(report, w)),
-            _ => ReportOutput.PlainConsole(console => Render(report, console)),
-        };
-        ReportOutput.Deliver(write, output, rawStdout, stderr, DriftReportWriter.Verdict(report));
-    }
+    private static void Write(DriftReport report, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout) =>
+        ReportOutput.Deliver(format, output, stdout, stderr, rawStdout, DriftReportWriter.Verdict(report), console => Render(report, console),
+            s => DriftReportWriter.WriteJson(report, s, ToolVersion.Current), w => DriftReportWriter.WriteMarkdown(report, w), w => DriftReportWriter.WriteHtml(report, w));
 
     private static void Render(DriftReport report, IAnsiConsole console)
     {

@@ -58,22 +58,9 @@ internal static class GovInventoryCommand
         return command;
     }
 
-    private static void Write(InventoryReport report, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout)
-    {
-        if (format == "table" && output is null)
-        {
-            Render(report, stdout);
-            return;
-        }
-        Action<Stream> write = format switch
-        {
-            "json" => s => InventoryReportWriter.WriteJson(report, s, ToolVersion.Current),
-            "md" => ReportOutput.Text(w => InventoryReportWriter.WriteMarkdown(report, w)),
-            "html" => ReportOutput.Text(w => InventoryReportWriter.WriteHtml(report, w)),
-            _ => ReportOutput.PlainConsole(console => Render(report, console)),
-        };
-        ReportOutput.Deliver(write, output, rawStdout, stderr, InventoryReportWriter.Verdict(report));
-    }
+    private static void Write(InventoryReport report, string format, string? output, IAnsiConsole stdout, IAnsiConsole stderr, TextWriter rawStdout) =>
+        ReportOutput.Deliver(format, output, stdout, stderr, rawStdout, InventoryReportWriter.Verdict(report), console => Render(report, console),
+            s => InventoryReportWriter.WriteJson(report, s, ToolVersion.Current), w => InventoryReportWriter.WriteMarkdown(report, w), w => InventoryReportWriter.WriteHtml(report, w));
 
     private static void Render(InventoryReport report, IAnsiConsole console)
     {
