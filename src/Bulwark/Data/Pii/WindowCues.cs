@@ -132,12 +132,16 @@ internal sealed class SubstringCue(string ruleId, string patternSha256, params s
 /// between '=' and a line break ("PORT=8080", "SHA=c894f1…" in a .env file) or in "f(12)" has neither, and skips the
 /// costly regex.
 /// </summary>
-internal sealed class AddressRunBorders(string ruleId, string patternSha256, Regex[]? branches = null) : WindowCue(ruleId, patternSha256)
+internal sealed class AddressRunBorders(string ruleId, string patternSha256, Lazy<Regex[]>? branches = null) : WindowCue(ruleId, patternSha256)
 {
     private const string Head = "(?x)(?<secret>(?:";
 
+    // The cue is written for one exact pattern, so every detector can share its branch heads. They are compiled on
+    // the first window that needs them, not when a detector is built: most scans never reach an address.
+    private static Lazy<Regex[]>? _sharedBranches;
+
     /// <summary>The heads of the pattern's branches, each a regex of its own once bound (<see cref="Bind"/>).</summary>
-    public int Branches => branches?.Length ?? 0;
+    public int Branches => branches?.Value.Length ?? 0;
 
     public override bool MayMatch(string text, int runStart, int runEnd, int from, int to) =>
         (MayStartBefore(text, runStart, from) || MayFollowHead(runEnd < text.Length ? text[runEnd] : '\n')) && AnyBranchMatches(text, from, to);
@@ -154,7 +158,7 @@ internal sealed class AddressRunBorders(string ruleId, string patternSha256, Reg
         var window = text.AsSpan(from, to - from);
         try
         {
-            foreach (var branch in branches)
+            foreach (var branch in branches.Value)
             {
                 if (branch.IsMatch(window)) return true;
             }
@@ -166,8 +170,12 @@ internal sealed class AddressRunBorders(string ruleId, string patternSha256, Reg
         }
     }
 
-    protected override WindowCue Bind(string pattern) =>
-        new AddressRunBorders(RuleId, PatternSha256, [.. TopLevelBranches(pattern).Select(b => new Regex("(?x)" + b, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.Compiled, ScanLimits.Default.RegexTimeout))]);
+    protected override WindowCue Bind(string pattern)
+    {
+        Interlocked.CompareExchange(ref _sharedBranches, new Lazy<Regex[]>(() =>
+            [.. TopLevelBranches(pattern).Select(b => new Regex("(?x)" + b, RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.Compiled, ScanLimits.Default.RegexTimeout))]), null);
+        return new AddressRunBorders(RuleId, PatternSha256, _sharedBranches);
+    }
 
     /// <summary>The alternatives of the group that opens the pattern, split where a '|' stands outside any group and class.</summary>
     public static List<string> TopLevelBranches(string pattern)
