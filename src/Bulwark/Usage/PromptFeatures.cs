@@ -10,6 +10,9 @@ public static class PromptFeatures
     public const int Bits = 18;
     public const int Dimensions = 1 << Bits;
     private const uint RuleWeight = 8;
+    // The line-surroundings feature counts this many times, as a rule hit does: one feature against a line's dozens of
+    // n-grams otherwise cannot outweigh the innocent words of an instruction slipped into a table (prompt-attack-experiments.md).
+    private const uint SurroundingsWeight = 16;
 
     /// <summary>Adds the feature slots of <paramref name="view"/> to <paramref name="features"/> (slot, +1 or -1).</summary>
     public static void Extract(PromptView view, IEnumerable<string> ruleIds, List<(int Slot, float Value)> features) =>
@@ -62,6 +65,8 @@ public static class PromptFeatures
                 lineOpen = true;
                 sink.Token(i);
                 sink.Feature(lines.Start(text, i));
+                var around = lines.Surroundings(text, i);
+                for (var copy = 0u; copy < SurroundingsWeight; copy++) sink.Feature(Finish(around + copy));
             }
             var inWord = i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '\'');
             if (inWord)
@@ -139,10 +144,10 @@ public static class PromptFeatures
     private static float Sign(uint hash) => (hash & 0x80000000) != 0 ? 1f : -1f;
 
     /// <summary>
-    /// The shape of each line (table row, code, prose, other) and of the line before it. An instruction inside a
+    /// The shape of each line (table row, code, prose, other) and of the lines around it. An instruction inside a
     /// document is a prose line after table rows, code or other prose; the same words as a prompt of their own
-    /// follow the start of the text. Emits a (previous shape, shape) feature at each line's first character and a
-    /// (previous shape, first word) feature at its first word: two features a line.
+    /// follow the start of the text. Emits a (previous shape, shape) feature and a (previous, own, next shape) feature
+    /// at each line's first character and a (previous shape, first word) feature at its first word.
     /// </summary>
     private struct LineShapes
     {
@@ -154,16 +159,26 @@ public static class PromptFeatures
         /// <summary>The line's first non-blank character is at <paramref name="i"/>: its transition feature.</summary>
         public uint Start(ReadOnlySpan<char> text, int i)
         {
-            _current = text[i] switch
-            {
-                '|' => 1,
-                '`' or '{' or '}' or '<' or '#' or '/' or '@' => 2,
-                _ when char.IsLetter(text[i]) && (i < 4 || text[i - 4] != ' ' || text[i - 1] != ' ') => 3,
-                _ when char.IsLetter(text[i]) => 2, // indented code
-                _ => 4,
-            };
+            _current = ShapeOf(text, i);
             WordPending = _current == 3;
             return Finish(ShapeSeed + (uint)(_previous * 8 + _current));
+        }
+
+        /// <summary>
+        /// The line between the one before and the one after: an instruction slipped between two table rows or two
+        /// lines of code reads prose-between-table, where a prompt of its own ends the text or leads into what follows.
+        /// </summary>
+        public readonly uint Surroundings(ReadOnlySpan<char> text, int i)
+        {
+            var next = 0; // 0 = end of the text
+            var lineEnd = text[i..].IndexOf('\n');
+            if (lineEnd >= 0)
+            {
+                var rest = text[(i + lineEnd)..];
+                var first = rest.IndexOfAnyExcept(" \t\r\n");
+                if (first >= 0) next = ShapeOf(rest, first);
+            }
+            return Finish(SurroundSeed + (uint)((_previous * 8 + _current) * 8 + next));
         }
 
         public uint TakeFirstWord()
@@ -179,7 +194,17 @@ public static class PromptFeatures
             WordPending = false;
         }
 
+        private static int ShapeOf(ReadOnlySpan<char> text, int i) => text[i] switch
+        {
+            '|' => 1,
+            '`' or '{' or '}' or '<' or '#' or '/' or '@' => 2,
+            _ when char.IsLetter(text[i]) && (i < 4 || text[i - 4] != ' ' || text[i - 1] != ' ') => 3,
+            _ when char.IsLetter(text[i]) => 2, // indented code
+            _ => 4,
+        };
+
         private const uint ShapeSeed = 0x6A09E667;
+        private const uint SurroundSeed = 0x3C6EF372;
     }
 
     /// <summary>Features of the whole window: heuristic rule hits, obfuscation signals, a length bucket.</summary>
