@@ -65,8 +65,10 @@ public static class PromptFeatures
                 lineOpen = true;
                 sink.Token(i);
                 sink.Feature(lines.Start(text, i));
-                var around = lines.Surroundings(text, i);
-                for (var copy = 0u; copy < SurroundingsWeight; copy++) sink.Feature(Finish(around + copy));
+                if (lines.Surroundings(text, i) is var around and not 0)
+                {
+                    for (var copy = 0u; copy < SurroundingsWeight; copy++) sink.Feature(Finish(around + copy));
+                }
             }
             var inWord = i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '\'');
             if (inWord)
@@ -165,8 +167,9 @@ public static class PromptFeatures
         }
 
         /// <summary>
-        /// The line between the one before and the one after: an instruction slipped between two table rows or two
-        /// lines of code reads prose-between-table, where a prompt of its own ends the text or leads into what follows.
+        /// The prose line between the one before and the one after: an instruction slipped between two table rows or
+        /// two lines of code reads prose-between-table, where a prompt of its own ends the text or leads into what
+        /// follows. 0 when the line is not prose or stands alone.
         /// </summary>
         public readonly uint Surroundings(ReadOnlySpan<char> text, int i)
         {
@@ -178,6 +181,9 @@ public static class PromptFeatures
                 var first = rest.IndexOfAnyExcept(" \t\r\n");
                 if (first >= 0) next = ShapeOf(rest, first);
             }
+            // Only prose can be an instruction, and a line alone in the text has no surroundings: there the feature
+            // would only restate the text's first character (a one-line "[tool] …" read as an attack).
+            if (_current != 3 || (_previous == 0 && next == 0)) return 0;
             return Finish(SurroundSeed + (uint)((_previous * 8 + _current) * 8 + next));
         }
 
