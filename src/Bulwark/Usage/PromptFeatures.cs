@@ -169,7 +169,7 @@ public static class PromptFeatures
         /// <summary>
         /// The prose line between the one before and the one after: an instruction slipped between two table rows or
         /// two lines of code reads prose-between-table, where a prompt of its own ends the text or leads into what
-        /// follows. 0 when the line is not prose or stands alone.
+        /// follows. 0 unless the line is prose next to a line that is not.
         /// </summary>
         public readonly uint Surroundings(ReadOnlySpan<char> text, int i)
         {
@@ -181,9 +181,9 @@ public static class PromptFeatures
                 var first = rest.IndexOfAnyExcept(" \t\r\n");
                 if (first >= 0) next = ShapeOf(rest, first);
             }
-            // Only prose can be an instruction, and a line alone in the text has no surroundings: there the feature
-            // would only restate the text's first character (a one-line "[tool] …" read as an attack).
-            if (_current != 3 || (_previous == 0 && next == 0)) return 0;
+            // Only prose next to a table row, code or other non-prose line: between prose lines the feature would
+            // weigh every long prompt's paragraphs, and for a line alone it would restate the text's first character.
+            if (_current != 3 || (_previous is 0 or 3 && next is 0 or 3)) return 0;
             return Finish(SurroundSeed + (uint)((_previous * 8 + _current) * 8 + next));
         }
 
