@@ -173,6 +173,10 @@ public static class PromptFeatures
         /// </summary>
         public readonly uint Surroundings(ReadOnlySpan<char> text, int i)
         {
+            // Only prose next to a table row, code or other non-prose line: between prose lines the feature would
+            // weigh every long prompt's paragraphs, and for a line alone it would restate the text's first character.
+            // Most lines of code and tables end here, before the look for the next line.
+            if (_current != 3) return 0;
             var next = 0; // 0 = end of the text
             var lineEnd = text[i..].IndexOf('\n');
             if (lineEnd >= 0)
@@ -181,9 +185,7 @@ public static class PromptFeatures
                 var first = rest.IndexOfAnyExcept(" \t\r\n");
                 if (first >= 0) next = ShapeOf(rest, first);
             }
-            // Only prose next to a table row, code or other non-prose line: between prose lines the feature would
-            // weigh every long prompt's paragraphs, and for a line alone it would restate the text's first character.
-            if (_current != 3 || (_previous is 0 or 3 && next is 0 or 3)) return 0;
+            if (_previous is 0 or 3 && next is 0 or 3) return 0;
             return Finish(SurroundSeed + (uint)((_previous * 8 + _current) * 8 + next));
         }
 
