@@ -65,8 +65,8 @@ if [ $build -ne 0 ]; then
 fi
 
 dotnet test Bulwark.slnx -c "$configuration" --no-build -nologo \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results"
-status=$?
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" | tee "$results/console.log"
+status=${PIPESTATUS[0]}
 
 # Sum the counters of every test project's TRX file.
 read -r passed failed skipped < <(
@@ -78,6 +78,8 @@ if [ $status -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # the run itsel
 
 # Name the failed tests just above the closing line, so the tail of a CI log says what broke.
 if [ "$failed" -gt 0 ]; then
+  # Each failure's error message (up to its stack trace), then the names.
+  awk '/^  Failed / { show = 1 } /^  Stack Trace:/ { show = 0 } show' "$results/console.log" | cut -c1-400 | head -n 60
   grep -ho 'testName="[^"]*"[^>]*outcome="Failed"' "$results"/*.trx 2>/dev/null | sed -E 's/^testName="([^"]*)".*/FAILED: \1/' | head -n 20
 fi
 

@@ -25,6 +25,8 @@ dotnet "$BULWARK_DLL" classify --jsonl < out/bulwark-input.jsonl > out/bulwark.j
 end=$(python3 -c 'import time; print(time.time())')
 
 commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+# A build from a working tree with changes under src/ is not that commit: say so.
+if [ -n "$(git status --porcelain -- ../../src 2>/dev/null)" ]; then commit="$commit+changes"; fi
 python3 - "$start" "$end" "$commit" "$BULWARK_DLL" <<'EOF'
 import json, os, platform, sys
 start, end, commit, dll = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3], sys.argv[4]

@@ -312,9 +312,10 @@ def main():
     L.append("")
     L.append("| tool | package@version | configuration |")
     L.append("|---|---|---|")
-    commit = str(bulwark_meta.get("commit", "unknown"))[:12]
+    full = str(bulwark_meta.get("commit", "unknown"))
+    commit = f"`{full[:12]}`" + (" with uncommitted changes" if full.endswith("+changes") else "")
     for name, _v, _e, _m, label in bulwark_tools:
-        L.append(f"| {name} | Bulwark CLI at commit `{commit}` (prebuilt Release `bulwark.dll`) | {label}; "
+        L.append(f"| {name} | Bulwark CLI at commit {commit} (prebuilt Release `bulwark.dll`) | {label}; "
                  "flagged = `attack` (the model's own threshold), score = `score` |")
     for name, _v, _e, m in peers:
         L.append(f"| {name} | `{m.get('package', '?')}@{m.get('version', '?')}` | {m.get('config', '')} |")

@@ -9,7 +9,7 @@ namespace Bulwark.Gateway.Tests;
 /// <summary>A gateway with tight abuse limits: small headers, a 2 s header timeout, a 100 B/s body rate, two streams per key.</summary>
 public sealed class AbuseLimitGateway : GatewayFixture
 {
-    protected override string Configure(string yaml) => yaml.Replace("  upstream-timeout: 2s", """
+    protected override string Configure(string yaml) => yaml.Replace("  upstream-timeout: 5s", """
           upstream-timeout: 12s
           max-header-bytes: 8192
           header-timeout: 2s

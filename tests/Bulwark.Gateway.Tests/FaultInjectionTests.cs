@@ -9,7 +9,7 @@ namespace Bulwark.Gateway.Tests;
 /// asks for the leaked token ([leak]), which the output guard must redact: whatever the fault, the client gets the
 /// documented error and an audit record, and never the token or any part of the answer the guards had not vouched for.
 /// (Retries and fallbacks: <see cref="ResilienceTests"/>; the default fixture has no fallback and
-/// limits.upstream-timeout: 2s.)
+/// limits.upstream-timeout: 5s.)
 /// </summary>
 public sealed class FaultInjectionTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
 {

@@ -66,7 +66,7 @@ public class GatewayFixture : IAsyncLifetime
               pseudonymize: {(Pseudonymize ? "true" : "false")}
             limits:
               max-body-bytes: 65536
-              upstream-timeout: 2s
+              upstream-timeout: 5s
             audit:
               prompt-excerpt: redacted
             """));

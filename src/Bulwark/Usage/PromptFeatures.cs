@@ -80,12 +80,13 @@ public static class PromptFeatures
             {
                 var word = text.Slice(wordStart, i - wordStart);
                 sink.Token(wordStart);
-                var wordHash = Hash(word, 0x811C9DC5);
+                var identifier = IsIdentifier(word);
+                var wordHash = identifier ? IdentifierHash(word) : Hash(word, 0x811C9DC5);
                 sink.Feature(wordHash);
                 if (previousWord != 0) sink.Feature(Mix(previousWord, wordHash));
                 if (lines.WordPending) sink.Feature(Mix(lines.TakeFirstWord(), wordHash));
                 previousWord = wordHash;
-                AddCharacterGrams(ref sink, word);
+                if (!identifier) AddCharacterGrams(ref sink, word);
                 wordStart = -1;
             }
             else if (i < text.Length && !char.IsWhiteSpace(text[i]))
@@ -234,6 +235,22 @@ public static class PromptFeatures
         Enum.GetValues<Obfuscation>().Where(f => f != Obfuscation.None).Select(f => (f, Hash(f.ToString(), 0x27d4eb2d))).ToArray();
 
     private static readonly uint[] LengthHashes = Enumerable.Range(0, 33).Select(b => Hash("length:" + b, 0x27d4eb2d)).ToArray();
+
+    /// <summary>
+    /// A word of three or more characters with a digit in it: a number, an id, a hash, a key. Its characters are chance,
+    /// and as words and n-grams they fell on hashed slots that other prompts had trained, so one random id in a short
+    /// prompt moved its score by chance ("Summarise 3fa9c0d1e2b4" was flagged one time in eight). It is read by its
+    /// length and whether it is all digits.
+    /// </summary>
+    private static bool IsIdentifier(ReadOnlySpan<char> word) => word.Length >= 3 && word.IndexOfAnyInRange('0', '9') >= 0;
+
+    private static uint IdentifierHash(ReadOnlySpan<char> word)
+    {
+        var length = Math.Min(word.Length, 32);
+        return IdentifierHashes[word.ContainsAnyExceptInRange('0', '9') ? 33 + length : length];
+    }
+
+    private static readonly uint[] IdentifierHashes = Enumerable.Range(0, 66).Select(n => Hash("identifier:" + n, 0x27d4eb2d)).ToArray();
 
     /// <summary>Character 3-, 4- and 5-grams of a word, hashed incrementally from each start position.</summary>
     private static void AddCharacterGrams<TSink>(ref TSink sink, ReadOnlySpan<char> word) where TSink : struct, ITokenSink

@@ -115,34 +115,94 @@ public static class PromptText
         return false;
     }
 
-    /// <summary>Digits and symbols inside words read as letters: "1gn0r3" → "ignore". Only tokens mixing both change.</summary>
+    /// <summary>
+    /// Digits and symbols read as letters: "1gn0r3 4ll pr3v10us" → "ignore all previous". Only where the text shows
+    /// real leetspeak, two words with leet characters between letters ("pr3v10us", "p@ss"); then every word made of
+    /// letters and leet characters alone is read back ("4ll" too). Without that evidence nothing changes: version
+    /// names ("gpt4"), ordinals ("3rd"), hex ids, e-mail addresses and a closing "!" are common in benign prompts,
+    /// and reading them as leetspeak flagged "Summarise 3fa9c0d1e2b4" as obfuscated.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string UndoLeetspeak(string text)
     {
-        if (text.AsSpan().IndexOfAny(LeetCharacters) < 0) return text;
+        if (text.AsSpan().IndexOfAny(LeetCharacters) < 0 || !ShowsLeetspeak(text)) return text;
         var result = new StringBuilder(text.Length);
         var start = 0;
         for (var i = 0; i <= text.Length; i++)
         {
             if (i < text.Length && !char.IsWhiteSpace(text[i])) continue;
-            var token = text.AsSpan(start, i - start);
-            var hasLetter = false;
-            var hasLeet = false;
-            foreach (var c in token)
+            var (from, to) = LeetCore(text, start, i);
+            if (IsLeetWord(text.AsSpan(from, to - from), strong: false))
             {
-                hasLetter |= char.IsLetter(c);
-                hasLeet |= c is '0' or '1' or '3' or '4' or '5' or '7' or '@' or '$' or '!';
+                result.Append(text, start, from - start);
+                for (var k = from; k < to; k++) result.Append(Leet(text[k]));
+                result.Append(text, to, i - to);
             }
-            if (hasLetter && hasLeet)
-            {
-                foreach (var c in token) result.Append(Leet(c));
-            }
-            else result.Append(token);
+            else result.Append(text, start, i - start);
             if (i < text.Length) result.Append(text[i]);
             start = i + 1;
         }
         return result.ToString();
     }
+
+    /// <summary>Two different words with leet characters between letters: one alone is as often a random id
+    /// ("mk73aecd44") as a disguised word.</summary>
+    private static bool ShowsLeetspeak(string text)
+    {
+        var start = 0;
+        var first = default(ReadOnlySpan<char>);
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && !char.IsWhiteSpace(text[i])) continue;
+            var (from, to) = LeetCore(text, start, i);
+            var word = text.AsSpan(from, to - from);
+            if (IsLeetWord(word, strong: true))
+            {
+                if (first.IsEmpty) first = word;
+                else if (!word.SequenceEqual(first)) return true;
+            }
+            start = i + 1;
+        }
+        return false;
+    }
+
+    /// <summary>A whitespace-separated token without its quotes, brackets and closing punctuation, or a leading
+    /// "@" or "$" (a mention, a variable).</summary>
+    private static (int From, int To) LeetCore(string text, int start, int end)
+    {
+        while (start < end && text[start] is '"' or '\'' or '(' or '[' or '{' or '<' or '*' or '_' or '@' or '$' or '#') start++;
+        while (end > start && text[end - 1] is '.' or ',' or ';' or ':' or '!' or '?' or '"' or '\'' or ')' or ']' or '}' or '>' or '*' or '_') end--;
+        return (start, end);
+    }
+
+    /// <summary>
+    /// Letters and leet characters only, with at least one of each; <paramref name="strong"/>: a run of leet
+    /// characters also stands between two letters. A hex id ("3fac0d1e") is never one.
+    /// </summary>
+    private static bool IsLeetWord(ReadOnlySpan<char> word, bool strong)
+    {
+        bool letter = false, leet = false, between = false, hex = true, leetSinceLetter = false;
+        foreach (var c in word)
+        {
+            hex &= char.IsAsciiHexDigit(c);
+            if (char.IsAsciiLetter(c)) // leetspeak stands for Latin letters
+            {
+                between |= leetSinceLetter;
+                letter = true;
+                leetSinceLetter = false;
+            }
+            else if (IsLeetCharacter(c))
+            {
+                leet = true;
+                leetSinceLetter = letter;
+            }
+            else if (c != '\'') return false;
+        }
+        if (!letter || !leet || (hex && word.Length >= 6)) return false;
+        return !strong || between;
+    }
+
+    private static bool IsLeetCharacter(char c) => LeetCharacters.Contains(c);
 
     private static char Leet(char c) => c switch
     {

@@ -61,4 +61,25 @@ public class PromptAttackModelTests
         Assert.True(buried.IsAttack, $"buried {buried.Score}, alone {alone.Score}");
         Assert.False(ClassifierFixture.Classifier.Classify(filler).IsAttack);
     }
+
+    /// <summary>Ids are chance: any id of the same length and kind (digits only, or mixed) scores the same, so a prompt that carries one
+    /// cannot be flagged by luck (random test markers once tipped "Summarise 3fa9c0d1e2b4" over the threshold).</summary>
+    [Theory]
+    [InlineData("Summarise {0}")]
+    [InlineData("What is our refund policy? {0} [repeat-system]")]
+    [InlineData("Why did build {0} fail on the 3rd run?")]
+    public void A_random_id_does_not_move_the_score(string template)
+    {
+        var random = new Random(20261124);
+        var scores = new Dictionary<float, string>();
+        for (var i = 0; i < 300; i++)
+        {
+            var id = new string(Enumerable.Range(0, 12).Select(_ => "0123456789abcdef"[random.Next(16)]).ToArray());
+            // Letters and digits both: a digit-free id is a word like any other, and all digits are a number.
+            if (!id.Any(char.IsAsciiDigit) || id.All(char.IsAsciiDigit)) continue;
+            scores.TryAdd(ClassifierFixture.Classifier.Classify(template.Replace("{0}", id, StringComparison.Ordinal)).Score, id);
+        }
+        Assert.True(scores.Count == 1, string.Join(", ", scores.Select(s => $"{s.Value}: {s.Key}")));
+        Assert.False(ClassifierFixture.Classifier.Classify(template.Replace("{0}", "3fa9c0d1e2b4", StringComparison.Ordinal)).IsAttack);
+    }
 }
