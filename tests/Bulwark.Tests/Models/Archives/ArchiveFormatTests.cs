@@ -194,7 +194,7 @@ public class ArchiveFormatTests(ITestOutputHelper output)
             Assert.True(scan.PickleContains("system"));
             output.WriteLine($"200 MB stored checkpoint: {counting.BytesRead} bytes read, {clock.Elapsed.TotalMilliseconds:F1} ms");
             Assert.True(counting.BytesRead < 200_000, $"read {counting.BytesRead} bytes");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}"); // seconds only if it read the 200 MB; generous for a loaded runner
         }
         finally
         {
