@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.RegularExpressions;
 
 namespace Bulwark.Kernel.RulePacks;
@@ -27,7 +26,7 @@ public static partial class RulePackLoader
         return assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(EmbeddedPrefix, StringComparison.Ordinal) && n.EndsWith(".yaml", StringComparison.Ordinal) && !IsNerPack(n))
             .Order(StringComparer.Ordinal)
-            .Select(name => Parse(ReadResource(assembly, name), "embedded:" + name[EmbeddedPrefix.Length..]))
+            .Select(name => Parse(EmbeddedText.Read(name), "embedded:" + name[EmbeddedPrefix.Length..]))
             .ToList();
     }
 
@@ -36,7 +35,7 @@ public static partial class RulePackLoader
     {
         var assembly = typeof(RulePackLoader).Assembly;
         var name = assembly.GetManifestResourceNames().Single(IsNerPack);
-        return Parse(ReadResource(assembly, name), "embedded:" + NerPack);
+        return Parse(EmbeddedText.Read(name), "embedded:" + NerPack);
     }
 
     private static bool IsNerPack(string resourceName) =>
@@ -131,13 +130,5 @@ public static partial class RulePackLoader
             Check = d.Check,
             Source = source,
         };
-    }
-
-    private static string ReadResource(Assembly assembly, string name)
-    {
-        using var stream = assembly.GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"embedded rule pack {name} is missing");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }
