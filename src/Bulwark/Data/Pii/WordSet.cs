@@ -1,4 +1,4 @@
-using System.Reflection;
+using Bulwark.Kernel;
 
 namespace Bulwark.Data.Pii;
 
@@ -25,10 +25,7 @@ internal sealed class WordSet
 
     public static WordSet Embedded(string file, params string[] extra)
     {
-        var name = "Bulwark.Pii." + file;
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"embedded gazetteer {name} is missing");
-        using var reader = new StreamReader(stream);
+        using var reader = new StringReader(EmbeddedText.Read("Bulwark.Pii." + file));
         var words = new List<string>(extra);
         while (reader.ReadLine() is { } line)
         {
