@@ -16,7 +16,7 @@ public class WindowCueTests
         {
             var rule = Catalog.Rules.SingleOrDefault(r => r.Id == cue.RuleId);
             Assert.True(rule is not null, $"{cue.RuleId}: no such rule");
-            Assert.True(WindowCue.For(rule.Id, rule.Pattern) is not null, $"{cue.RuleId}: pattern changed, its SHA-256 is now {ValueShape.Sha256(rule.Pattern)}");
+            Assert.True(WindowCue.For(rule.Id, rule.Pattern) is not null, $"{cue.RuleId}: pattern changed, its SHA-256 is now {WindowCue.Sha256(rule.Pattern)}");
         }
     }
 

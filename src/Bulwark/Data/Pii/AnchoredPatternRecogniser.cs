@@ -25,6 +25,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
     private readonly Anchor _anchor;
     private readonly int _fewestDigits;
     private readonly ContextVocabulary _contextWords;
+    private readonly List<RunStretches.Key> _stretchKeys;
 
     /// <summary>What this recogniser's rules run next to.</summary>
     public Anchor AnchorKind => _anchor;
@@ -36,12 +37,18 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         _fewestDigits = Math.Max(1, _entries.Min(e => e.Rule.MinDigits));
         _contextWords = new ContextVocabulary(_entries.Select(e => e.Rule.ContextWords));
         foreach (var entry in _entries.Where(e => e.Rule.ContextWords.Count > 0)) entry.ContextWords = _contextWords.WordsOf(entry.Rule.ContextWords);
+        _stretchKeys = [.. _entries.Where(e => e.Facts is not null).Select(e => e.StretchKey).Distinct()];
+        foreach (var entry in _entries.Where(e => e.Facts is not null)) entry.StretchIndex = _stretchKeys.IndexOf(entry.StretchKey);
     }
+
+    /// <summary>Whether rules read their values' facts before anything else (off only to test that findings do not change).</summary>
+    internal bool UseValueFacts { get; init; } = true;
 
     public void Recognise(string text, List<RecognisedSpan> results)
     {
         var scannedTo = new int[_entries.Length];
         ContextIndex? context = null;
+        var stretches = new RunStretches(_stretchKeys);
         var span = text.AsSpan();
         var position = 0;
         while (position < text.Length)
@@ -54,11 +61,14 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
             if (_anchor != Anchor.AtSign && digits < _fewestDigits) continue;
             if (_anchor == Anchor.DigitBesideWord && (!BesideCapitalisedWord(span, runStart, runEnd) || !AddressShape.Near(text, runStart, runEnd))) continue;
             if (_anchor == Anchor.Digit) runStart = TokenStart(span, runStart);
+            stretches.NextRun(runStart, runEnd);
             for (var i = 0; i < _entries.Length; i++)
             {
                 var entry = _entries[i];
                 if (entry.Rule.MinDigits > digits && _anchor != Anchor.AtSign) break; // sorted by min-digits
                 if (entry.Rule.MaxDigits > 0 && digits > entry.Rule.MaxDigits) continue;
+                // Most runs cannot hold the rule's value at all (a hash, a version, a timestamp): a few comparisons say so.
+                if (UseValueFacts && entry.Facts is { } facts && !stretches.Admits(text, entry.StretchIndex, facts)) continue;
                 Run(text, entry, runStart, runEnd, ref scannedTo[i], ref context, results);
             }
         }
@@ -138,7 +148,6 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         if (to <= from) return;
         // Hashes, versions and timestamps cannot hold this rule's value: skip them without a regex.
         if (entry.Cue is { } cue && !cue.MayMatch(text, runStart, runEnd, from, to)) return;
-        if (entry.Shape is { } shape && !shape.MayMatch(text, runStart, runEnd, from, to)) return;
         try
         {
             // Most windows hold no match: the span check allocates nothing.
@@ -179,15 +188,29 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
     private sealed class Entry(RulePattern pattern)
     {
         public Rule Rule => pattern.Rule;
-        public ValueShape? Shape { get; } = ValueShape.For(pattern.Rule.Id, pattern.Rule.Pattern);
         public WindowCue? Cue { get; } = WindowCue.For(pattern.Rule.Id, pattern.Rule.Pattern);
         public int? SecretGroup => pattern.SecretGroup;
         public Func<string, bool>[] Validators => pattern.Validators;
         public Regex Regex => pattern.Regex;
 
+        /// <summary>What the rule's value is made of, read from its pattern; null when the pattern does not say.</summary>
+        public ValueFacts? Facts { get; } = FactsOf(pattern.Rule);
+
+        public RunStretches.Key StretchKey => new(Facts?.Chars ?? default, Rule.Window > 0 ? Rule.Window : DefaultReach);
+
+        /// <summary>This rule's place among the recogniser's stretch keys.</summary>
+        public int StretchIndex { get; set; }
+
         /// <summary>The rule's context words in the recogniser's vocabulary; null when it needs none.</summary>
         public ContextWordSet? ContextWords { get; set; }
 
         public static Entry Create(Rule rule, TimeSpan timeout) => new(RulePattern.Create(rule, timeout));
+
+        private static ValueFacts? FactsOf(Rule rule)
+        {
+            var facts = ValueFacts.Of(rule.Pattern!, rule.SecretGroup);
+            // A single-line rule's window ends at a line break, so its value holds none.
+            return rule.Multiline ? facts : facts?.WithoutLineBreaks();
+        }
     }
 }

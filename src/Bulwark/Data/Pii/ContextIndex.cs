@@ -12,6 +12,8 @@ internal sealed class ContextVocabulary
     private readonly Dictionary<string, int> _ids = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<char, int[]> _byFirstChar;
     private readonly SearchValues<string> _search;
+    private readonly bool _wordsStartWithLetters;
+    private readonly int[]?[] _byFirstTwo;
 
     public ContextVocabulary(IEnumerable<IReadOnlyList<string>> wordLists)
     {
@@ -20,6 +22,9 @@ internal sealed class ContextVocabulary
             if (_ids.TryAdd(word, _words.Count)) _words.Add(word);
         }
         _search = SearchValues.Create(_words.ToArray(), StringComparison.OrdinalIgnoreCase);
+        // One-letter words, or a second character outside ASCII, would need more than the two-letter table.
+        _wordsStartWithLetters = _words.All(w => char.IsAsciiLetter(w[0]) && w.Length > 1 && w[1] < 128);
+        _byFirstTwo = ByFirstTwo(_words);
         _byFirstChar = Enumerable.Range(0, _words.Count).GroupBy(id => char.ToUpperInvariant(_words[id][0])).ToDictionary(g => g.Key, g => g.ToArray());
     }
 
@@ -35,12 +40,17 @@ internal sealed class ContextVocabulary
         return new ContextWordSet(member, words.Where(w => w.Length > 0).Select(w => w.Length).DefaultIfEmpty(0).Min());
     }
 
-    /// <summary>Every occurrence of every word in <paramref name="text"/>, in any case: one vectorised multi-word search.</summary>
-    public ContextIndex Index(string text)
+    /// <summary>Where the words occur in <paramref name="text"/>, in any case, as <see cref="ContextIndex.Near"/> needs it.</summary>
+    public ContextIndex Index(string text) =>
+        _wordsStartWithLetters && !text.AsSpan().ContainsAnyExceptInRange('\0', '\x7f') ? IndexWordStarts(text) : IndexEverywhere(text);
+
+    /// <summary>
+    /// Every occurrence of every word: one multi-word search. Outside ASCII, case folding turns some characters into
+    /// ASCII letters ('ſ' is an 's', the Kelvin sign a 'k'), so every word is tried at such a character.
+    /// </summary>
+    private ContextIndex IndexEverywhere(string text)
     {
-        var positions = new List<int>();
-        var ids = new List<int>();
-        var afterLetter = new List<bool>();
+        var found = new Occurrences();
         var span = text.AsSpan();
         var p = 0;
         while (p < span.Length)
@@ -48,18 +58,80 @@ internal sealed class ContextVocabulary
             var at = span[p..].IndexOfAny(_search);
             if (at < 0) break;
             p += at;
-            // Case folding outside ASCII is left to the comparison: every word is tried there.
             var candidates = span[p] <= '\x7f' && _byFirstChar.TryGetValue(char.ToUpperInvariant(span[p]), out var bucket) ? bucket : null;
             foreach (var id in candidates ?? Enumerable.Range(0, _words.Count))
             {
-                if (!span[p..].StartsWith(_words[id], StringComparison.OrdinalIgnoreCase)) continue;
-                positions.Add(p);
-                ids.Add(id);
-                afterLetter.Add(p > 0 && char.IsLetter(span[p - 1]));
+                if (span[p..].StartsWith(_words[id], StringComparison.OrdinalIgnoreCase)) found.Add(p, id, p > 0 && char.IsLetter(span[p - 1]));
             }
             p++;
         }
-        return new ContextIndex(this, text.Length, [.. positions], [.. ids], [.. afterLetter]);
+        return found.ToIndex(this, text, wordStartsOnly: false);
+    }
+
+    /// <summary>
+    /// In ASCII text, only the occurrences that start a word: every word starts with a letter, so one pass looks up
+    /// the first two letters of each word in a table and tries only the words that begin with them. An occurrence
+    /// inside a word counts only at the very start of a neighbourhood, which <see cref="ContextIndex.Near"/> checks on
+    /// its own.
+    /// </summary>
+    private ContextIndex IndexWordStarts(string text)
+    {
+        var found = new Occurrences();
+        var span = text.AsSpan();
+        var afterLetter = false;
+        for (var p = 0; p < span.Length; p++)
+        {
+            var letter = char.IsAsciiLetter(span[p]);
+            if (letter && !afterLetter && _byFirstTwo[PairKey(span[p], p + 1 < span.Length ? span[p + 1] : '\0')] is { } candidates)
+            {
+                foreach (var id in candidates)
+                {
+                    if (span[p..].StartsWith(_words[id], StringComparison.OrdinalIgnoreCase)) found.Add(p, id, afterLetter: false);
+                }
+            }
+            afterLetter = letter;
+        }
+        return found.ToIndex(this, text, wordStartsOnly: true);
+    }
+
+    /// <summary>A slot for an ASCII letter and the ASCII character after it, both in lower case.</summary>
+    private static int PairKey(char first, char second) => ((first | 0x20) - 'a') * 128 + (second < 128 ? char.ToLowerInvariant(second) : 0);
+
+    private static int[]?[] ByFirstTwo(List<string> words)
+    {
+        var table = new int[]?[26 * 128];
+        foreach (var group in Enumerable.Range(0, words.Count).Where(id => char.IsAsciiLetter(words[id][0]) && words[id].Length > 1 && words[id][1] < 128)
+                     .GroupBy(id => PairKey(words[id][0], words[id][1])))
+            table[group.Key] = [.. group];
+        return table;
+    }
+
+    /// <summary>Whether one of <paramref name="words"/> starts at <paramref name="position"/>, in any case.</summary>
+    internal bool StartsAt(ReadOnlySpan<char> text, int position, ContextWordSet words, int end)
+    {
+        if (!_byFirstChar.TryGetValue(char.ToUpperInvariant(text[position]), out var bucket)) return false;
+        foreach (var id in bucket)
+        {
+            if (words.Contains(id) && position + _words[id].Length <= end && text[position..].StartsWith(_words[id], StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+
+    private sealed class Occurrences
+    {
+        private readonly List<int> _positions = [];
+        private readonly List<int> _ids = [];
+        private readonly List<bool> _afterLetter = [];
+
+        public void Add(int position, int id, bool afterLetter)
+        {
+            _positions.Add(position);
+            _ids.Add(id);
+            _afterLetter.Add(afterLetter);
+        }
+
+        public ContextIndex ToIndex(ContextVocabulary vocabulary, string text, bool wordStartsOnly) =>
+            new(vocabulary, text, wordStartsOnly, [.. _positions], [.. _ids], [.. _afterLetter]);
     }
 }
 
@@ -76,13 +148,15 @@ internal sealed class ContextWordSet(bool[] member, int shortest)
 /// search instead of searching its neighbourhood once per word. Answers as <see cref="ContextWords.Near"/> does:
 /// a word counts where it starts a word, or at the very start of the neighbourhood.
 /// </summary>
-internal sealed class ContextIndex(ContextVocabulary vocabulary, int textLength, int[] positions, int[] ids, bool[] afterLetter)
+internal sealed class ContextIndex(ContextVocabulary vocabulary, string text, bool wordStartsOnly, int[] positions, int[] ids, bool[] afterLetter)
 {
     /// <summary>Whether one of <paramref name="words"/> occurs within <paramref name="within"/> characters of [start, end).</summary>
     public bool Near(int start, int end, int within, ContextWordSet words)
     {
         var from = Math.Max(0, start - within);
-        var to = Math.Min(textLength, end + within);
+        var to = Math.Min(text.Length, end + within);
+        // An index of word starts lacks a word that begins inside another word right at the neighbourhood's start.
+        if (wordStartsOnly && from > 0 && char.IsLetter(text[from - 1]) && vocabulary.StartsAt(text, from, words, to)) return true;
         var i = Array.BinarySearch(positions, from);
         if (i < 0) i = ~i;
         // Several words may begin at one position: step back to the first of them.

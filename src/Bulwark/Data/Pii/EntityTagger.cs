@@ -30,35 +30,39 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     {
         var words = WordSplitter.Split(text);
         if (words.Count == 0) return;
-        var claimed = new EntityKind?[words.Count];
-        var spans = new List<(EntityKind Kind, int First, int Last, int End)>();
+        var claims = new Claims(words);
+        Honorifics(text, words, claims);
+        Organisations(text, words, claims);
+        ContextPersons(text, words, claims);
+        Titles(text, words, claims);
+        Places(text, words, claims, multiWordOnly: true);
+        CuedPlaces(text, words, claims);
+        Persons(text, words, claims, multiWordOnly: true);
+        Places(text, words, claims, multiWordOnly: false);
+        Persons(text, words, claims, multiWordOnly: false);
+        Nationalities(text, words, claims);
 
-        void Claim(EntityKind kind, int first, int last, int? end = null)
-        {
-            for (var i = first; i <= last; i++) claimed[i] = kind;
-            spans.Add((kind, first, last, end ?? words[last].End));
-        }
-
-        bool Free(int i) => i >= 0 && i < words.Count && claimed[i] is null;
-
-        Honorifics(text, words, Free, Claim);
-        Organisations(text, words, Free, Claim);
-        ContextPersons(text, words, Free, Claim);
-        Titles(text, words, Free, Claim);
-        Places(text, words, Free, Claim, multiWordOnly: true);
-        CuedPlaces(text, words, Free, Claim);
-        Persons(text, words, Free, Claim, multiWordOnly: true);
-        Places(text, words, Free, Claim, multiWordOnly: false);
-        Persons(text, words, Free, Claim, multiWordOnly: false);
-        Nationalities(text, words, Free, Claim);
-
-        foreach (var (kind, first, last, end) in spans)
+        foreach (var (kind, first, last, end) in claims.Spans)
         {
             if (rules.TryGetValue(kind, out var rule)) results.Add(new RecognisedSpan(rule, words[first].Start, end));
         }
     }
 
-    private delegate void ClaimAction(EntityKind kind, int first, int last, int? end = null);
+    /// <summary>The words the passes have claimed so far (a word is claimed once), and the spans they claimed.</summary>
+    private sealed class Claims(List<Word> words)
+    {
+        private readonly EntityKind?[] _kinds = new EntityKind?[words.Count];
+
+        public List<(EntityKind Kind, int First, int Last, int End)> Spans { get; } = [];
+
+        public bool Free(int i) => i >= 0 && i < _kinds.Length && _kinds[i] is null;
+
+        public void Claim(EntityKind kind, int first, int last, int? end = null)
+        {
+            for (var i = first; i <= last; i++) _kinds[i] = kind;
+            Spans.Add((kind, first, last, end ?? words[last].End));
+        }
+    }
 
     private bool IsCommon(string text, Word w) => _lists.CommonWords.Contains(w.Span(text));
 
@@ -72,30 +76,30 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     }
 
     /// <summary>"Mr." / "Dr" and the capitalised names after them.</summary>
-    private void Honorifics(string text, List<Word> words, Func<int, bool> free, ClaimAction claim)
+    private void Honorifics(string text, List<Word> words, Claims claims)
     {
         for (var i = 0; i < words.Count; i++)
         {
             var w = words[i];
-            if (!free(i) || w.Shape is not (Shape.Capitalised or Shape.Upper or Shape.Initial) || !_lists.Honorifics.Contains(w.Span(text))) continue;
+            if (!claims.Free(i) || w.Shape is not (Shape.Capitalised or Shape.Upper or Shape.Initial) || !_lists.Honorifics.Contains(w.Span(text))) continue;
             var end = w.End < text.Length && text[w.End] == '.' ? w.End + 1 : w.End;
             var gap = text.AsSpan(w.End, Math.Min(text.Length, w.End + 2) - w.End);
-            if (i + 1 >= words.Count || !(gap is ". " || gap.StartsWith(" ")) || words[i + 1].Start - w.End > 2 || !free(i + 1) || !words[i + 1].IsNameShaped) continue;
+            if (i + 1 >= words.Count || !(gap is ". " || gap.StartsWith(" ")) || words[i + 1].Start - w.End > 2 || !claims.Free(i + 1) || !words[i + 1].IsNameShaped) continue;
             var last = i + 1;
-            while (last + 1 < words.Count && last - i < MaxNameWords && free(last + 1) && words[last + 1].IsNameShaped && WordSplitter.Joinable(text, words[last], words[last + 1])) last++;
-            claim(EntityKind.Title, i, i, end);
-            claim(EntityKind.Person, i + 1, last);
+            while (last + 1 < words.Count && last - i < MaxNameWords && claims.Free(last + 1) && words[last + 1].IsNameShaped && WordSplitter.Joinable(text, words[last], words[last + 1])) last++;
+            claims.Claim(EntityKind.Title, i, i, end);
+            claims.Claim(EntityKind.Person, i + 1, last);
             i = last;
         }
     }
 
     /// <summary>Capitalised words ending in a legal form or sector word, "Hawkins, Dunn and Lee", "Hall-Mendez", and names after "work for".</summary>
-    private void Organisations(string text, List<Word> words, Func<int, bool> free, ClaimAction claim)
+    private void Organisations(string text, List<Word> words, Claims claims)
     {
         for (var i = 0; i < words.Count; i++)
         {
             var w = words[i];
-            if (!free(i) || !w.IsNameShaped || w.Shape == Shape.Initial) continue;
+            if (!claims.Free(i) || !w.IsNameShaped || w.Shape == Shape.Initial) continue;
             var last = i;
             while (last + 1 < words.Count && last - i < 5 && words[last + 1].IsNameShaped && WordSplitter.Joinable(text, words[last], words[last + 1])) last++;
 
@@ -104,15 +108,15 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             {
                 if (!_lists.OrgSuffixes.Contains(words[j].Span(text)) || (words[j].Shape == Shape.Upper && words[j].Length <= 3 && !IsLegalFormCase(text, words[j]))) continue;
                 var end = words[j].End < text.Length && text[words[j].End] == '.' ? words[j].End + 1 : words[j].End;
-                claim(EntityKind.Organization, i, j, end);
+                claims.Claim(EntityKind.Organization, i, j, end);
                 i = j;
                 goto next;
             }
 
             // "Hawkins, Dunn and Lee" / "Dunn and Lee": surnames joined as a firm name.
-            if (last == i && _lists.LastNames.Contains(w.Span(text)) && SurnameFirm(text, words, i, free) is { } firmEnd and > 0)
+            if (last == i && _lists.LastNames.Contains(w.Span(text)) && SurnameFirm(text, words, i, claims) is { } firmEnd and > 0)
             {
-                claim(EntityKind.Organization, i, firmEnd);
+                claims.Claim(EntityKind.Organization, i, firmEnd);
                 i = firmEnd;
                 continue;
             }
@@ -120,7 +124,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             // "Hall-Mendez" alone: two surnames joined, with no given name before it.
             if (last == i && IsHyphenatedName(text, w) && !(i > 0 && words[i - 1].IsNameShaped && WordSplitter.Joinable(text, words[i - 1], w)) && !_lists.FirstNames.Contains(w.Span(text)[..w.Span(text).IndexOf('-')]))
             {
-                claim(EntityKind.Organization, i, i);
+                claims.Claim(EntityKind.Organization, i, i);
                 continue;
             }
 
@@ -129,7 +133,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
                 var end2 = last;
                 if (IsCommon(text, words[i]) && end2 == i) continue;
                 if (cue == "at" && end2 == i && (IsName(text, w) || _lists.Places.Contains(w.Span(text)))) continue;
-                claim(EntityKind.Organization, i, end2);
+                claims.Claim(EntityKind.Organization, i, end2);
                 i = end2;
             }
         next:;
@@ -141,7 +145,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     private bool IsPlace(string text, List<Word> words, int first, int last) =>
         _lists.Places.Contains(text.AsSpan(words[first].Start, words[last].End - words[first].Start));
 
-    private int? SurnameFirm(string text, List<Word> words, int i, Func<int, bool> free)
+    private int? SurnameFirm(string text, List<Word> words, int i, Claims claims)
     {
         // Walk "A, B and C" or "A and B": every part a capitalised surname.
         var j = i;
@@ -149,8 +153,8 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
         while (j + 1 < words.Count)
         {
             var gap = text.AsSpan(words[j].End, words[j + 1].Start - words[j].End);
-            if (gap is ", " && free(j + 1) && words[j + 1].Shape == Shape.Capitalised && _lists.LastNames.Contains(words[j + 1].Span(text))) { j++; parts++; continue; }
-            if (gap is " " or ", " && words[j + 1].Span(text) is "and" or "&" && j + 2 < words.Count && free(j + 2) && words[j + 2].Shape == Shape.Capitalised
+            if (gap is ", " && claims.Free(j + 1) && words[j + 1].Shape == Shape.Capitalised && _lists.LastNames.Contains(words[j + 1].Span(text))) { j++; parts++; continue; }
+            if (gap is " " or ", " && words[j + 1].Span(text) is "and" or "&" && j + 2 < words.Count && claims.Free(j + 2) && words[j + 2].Shape == Shape.Capitalised
                 && _lists.LastNames.Contains(words[j + 2].Span(text)) && text.AsSpan(words[j + 1].End, words[j + 2].Start - words[j + 1].End) is " ")
             {
                 j += 2;
@@ -170,53 +174,53 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     }
 
     /// <summary>"my name is Ana Lima", "Dear Jo", "patient: Sam Roe": the words after a cue, even unlisted ones.</summary>
-    private void ContextPersons(string text, List<Word> words, Func<int, bool> free, ClaimAction claim)
+    private void ContextPersons(string text, List<Word> words, Claims claims)
     {
         for (var i = 0; i < words.Count; i++)
         {
-            if (!free(i) || StrongPersonCues.Before(text, words, i) is null) continue;
+            if (!claims.Free(i) || StrongPersonCues.Before(text, words, i) is null) continue;
             var lower = words[i].Shape == Shape.Lower;
             if (lower && !(IsName(text, words[i]) && !IsCommon(text, words[i]))) continue;
             if (!lower && !words[i].IsNameShaped) continue;
             if (!lower && IsCommon(text, words[i]) && !IsName(text, words[i])) continue;
             var last = i;
-            while (last + 1 < words.Count && last - i < MaxNameWords - 1 && free(last + 1) && WordSplitter.Joinable(text, words[last], words[last + 1])
+            while (last + 1 < words.Count && last - i < MaxNameWords - 1 && claims.Free(last + 1) && WordSplitter.Joinable(text, words[last], words[last + 1])
                    && (lower ? words[last + 1].Shape == Shape.Lower && IsName(text, words[last + 1]) && !IsCommon(text, words[last + 1]) : words[last + 1].IsNameShaped && !IsCommon(text, words[last + 1]))) last++;
-            claim(EntityKind.Person, i, last);
+            claims.Claim(EntityKind.Person, i, last);
             i = last;
         }
     }
 
     /// <summary>Job titles: "works as a technical writer", or capitalised words ending in an occupation ("Senior Data Engineer").</summary>
-    private void Titles(string text, List<Word> words, Func<int, bool> free, ClaimAction claim)
+    private void Titles(string text, List<Word> words, Claims claims)
     {
         for (var i = 0; i < words.Count; i++)
         {
-            if (!free(i)) continue;
+            if (!claims.Free(i)) continue;
             if (TitleCues.Before(text, words, i) is not null)
             {
                 // Up to five words, the last an occupation head noun ("writer", "clerk"), within one phrase.
                 var last = -1;
-                for (var j = i; j < words.Count && j - i < 5 && free(j); j++)
+                for (var j = i; j < words.Count && j - i < 5 && claims.Free(j); j++)
                 {
                     if (j > i && !WordSplitter.JoinableLoose(text, words[j - 1], words[j])) break;
                     if (IsOccupation(text, words[j])) last = j;
                 }
                 if (last >= 0)
                 {
-                    claim(EntityKind.Title, i, last);
+                    claims.Claim(EntityKind.Title, i, last);
                     i = last;
                 }
                 continue;
             }
             if (words[i].Shape != Shape.Capitalised) continue;
             var end = i;
-            while (end + 1 < words.Count && end - i < 3 && free(end + 1) && words[end + 1].Shape is Shape.Capitalised or Shape.Lower && WordSplitter.Joinable(text, words[end], words[end + 1])) end++;
+            while (end + 1 < words.Count && end - i < 3 && claims.Free(end + 1) && words[end + 1].Shape is Shape.Capitalised or Shape.Lower && WordSplitter.Joinable(text, words[end], words[end + 1])) end++;
             for (var j = end; j > i; j--)
             {
                 if (!_lists.JobWords.Contains(words[j].Span(text)) || !IsOccupation(text, words[j])) continue;
                 if (!_lists.JobWords.Contains(words[i].Span(text))) break;
-                claim(EntityKind.Title, i, j);
+                claims.Claim(EntityKind.Title, i, j);
                 i = j;
                 break;
             }
@@ -237,19 +241,19 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     }
 
     /// <summary>Place names from the gazetteer: the longest phrase first; an everyday word only after "in", "from", ...</summary>
-    private void Places(string text, List<Word> words, Func<int, bool> free, ClaimAction claim, bool multiWordOnly)
+    private void Places(string text, List<Word> words, Claims claims, bool multiWordOnly)
     {
         Span<char> buffer = stackalloc char[128];
         for (var i = 0; i < words.Count; i++)
         {
             var w = words[i];
-            if (!free(i) || w.Shape is not (Shape.Capitalised or Shape.Upper)) continue;
+            if (!claims.Free(i) || w.Shape is not (Shape.Capitalised or Shape.Upper)) continue;
             var matched = -1;
             if (_lists.PlacePhraseStarts.Contains(w.Span(text)))
             {
                 // Join up to four words with single spaces (the text may have line breaks or double spaces).
                 var length = 0;
-                for (var j = i; j < words.Count && j - i < 4 && free(j); j++)
+                for (var j = i; j < words.Count && j - i < 4 && claims.Free(j); j++)
                 {
                     if (j > i && (!WordSplitter.JoinableLoose(text, words[j - 1], words[j]) || length + 1 + words[j].Length > buffer.Length)) break;
                     if (j > i) buffer[length++] = ' ';
@@ -267,21 +271,21 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
                 if ((cue || !common) && !nameLike && !nextIsName) matched = i;
             }
             if (matched < 0 || IsLabel(text, words[i], words[matched])) continue;
-            claim(EntityKind.Location, i, matched);
+            claims.Claim(EntityKind.Location, i, matched);
             i = matched;
         }
     }
 
     /// <summary>"grew up in Tarnby", "based in NORDVIK": up to three capitalised words after a strong place cue.</summary>
-    private void CuedPlaces(string text, List<Word> words, Func<int, bool> free, ClaimAction claim)
+    private void CuedPlaces(string text, List<Word> words, Claims claims)
     {
         for (var i = 0; i < words.Count; i++)
         {
-            if (!free(i) || words[i].Shape is not (Shape.Capitalised or Shape.Upper) || StrongPlaceCues.Before(text, words, i) is null) continue;
+            if (!claims.Free(i) || words[i].Shape is not (Shape.Capitalised or Shape.Upper) || StrongPlaceCues.Before(text, words, i) is null) continue;
             if (_lists.Nrp.Contains(words[i].Span(text)) || (IsCommon(text, words[i]) && !_lists.Places.Contains(words[i].Span(text)))) continue;
             var last = i;
-            while (last + 1 < words.Count && last - i < 2 && free(last + 1) && words[last + 1].Shape is Shape.Capitalised or Shape.Upper && WordSplitter.Joinable(text, words[last], words[last + 1]) && !IsCommon(text, words[last + 1])) last++;
-            claim(EntityKind.Location, i, last);
+            while (last + 1 < words.Count && last - i < 2 && claims.Free(last + 1) && words[last + 1].Shape is Shape.Capitalised or Shape.Upper && WordSplitter.Joinable(text, words[last], words[last + 1]) && !IsCommon(text, words[last + 1])) last++;
+            claims.Claim(EntityKind.Location, i, last);
             i = last;
         }
     }
@@ -313,26 +317,26 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     }
 
     /// <summary>Runs of capitalised words with a listed given name or surname; single words only when not everyday words.</summary>
-    private void Persons(string text, List<Word> words, Func<int, bool> free, ClaimAction claim, bool multiWordOnly)
+    private void Persons(string text, List<Word> words, Claims claims, bool multiWordOnly)
     {
         for (var i = 0; i < words.Count; i++)
         {
-            if (!free(i)) continue;
+            if (!claims.Free(i)) continue;
             var w = words[i];
             if (w.Shape == Shape.Lower)
             {
                 // "patricia desrosiers": lower-case only as a listed given name plus a listed surname.
-                if (multiWordOnly && i + 1 < words.Count && free(i + 1) && words[i + 1].Shape == Shape.Lower && WordSplitter.Joinable(text, w, words[i + 1])
+                if (multiWordOnly && i + 1 < words.Count && claims.Free(i + 1) && words[i + 1].Shape == Shape.Lower && WordSplitter.Joinable(text, w, words[i + 1])
                     && _lists.FirstNames.Contains(w.Span(text)) && _lists.LastNames.Contains(words[i + 1].Span(text)) && !IsCommon(text, w) && !IsCommon(text, words[i + 1]))
                 {
-                    claim(EntityKind.Person, i, i + 1);
+                    claims.Claim(EntityKind.Person, i, i + 1);
                     i++;
                 }
                 continue;
             }
             if (!w.IsNameShaped) continue;
             var last = i;
-            while (last + 1 < words.Count && last - i < MaxNameWords - 1 && free(last + 1) && words[last + 1].IsNameShaped && WordSplitter.Joinable(text, words[last], words[last + 1])) last++;
+            while (last + 1 < words.Count && last - i < MaxNameWords - 1 && claims.Free(last + 1) && words[last + 1].IsNameShaped && WordSplitter.Joinable(text, words[last], words[last + 1])) last++;
             // Everyday words at either end ("Hi Anna", "Anna Today") are not part of the name.
             var first = i;
             while (first <= last && IsCommon(text, words[first]) && !IsStrongName(text, words[first], words, first)) first++;
@@ -359,7 +363,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
                          && !_lists.Nrp.Contains(single.Span(text)) && !_lists.JobWords.Contains(single.Span(text))
                          && (IsName(text, single) || ((label || strongCue) && !_lists.Places.Contains(single.Span(text))));
             }
-            if (accept) claim(EntityKind.Person, first, last);
+            if (accept) claims.Claim(EntityKind.Person, first, last);
             i = last;
         }
     }
@@ -370,11 +374,11 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
         && _lists.LastNames.Contains(words[index + 1].Span(text)) && !IsCommon(text, words[index + 1]);
 
     /// <summary>Nationalities, religions and political groups, singular or plural, any case.</summary>
-    private void Nationalities(string text, List<Word> words, Func<int, bool> free, ClaimAction claim)
+    private void Nationalities(string text, List<Word> words, Claims claims)
     {
         for (var i = 0; i < words.Count; i++)
         {
-            if (!free(i)) continue;
+            if (!claims.Free(i)) continue;
             var span = words[i].Span(text);
             var hit = _lists.Nrp.Contains(span)
                       || (span.Length > 4 && span[^1] == 's' && _lists.Nrp.Contains(span[..^1]))
@@ -382,7 +386,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             if (!hit) continue;
             // Lower-case words that are also everyday words ("green", "liberal") need a capital.
             if (words[i].Shape == Shape.Lower && IsCommon(text, words[i])) continue;
-            claim(EntityKind.Nrp, i, i);
+            claims.Claim(EntityKind.Nrp, i, i);
         }
     }
 }

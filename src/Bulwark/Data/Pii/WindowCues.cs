@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.RegularExpressions;
 using Bulwark.Kernel;
 
@@ -8,7 +10,7 @@ namespace Bulwark.Data.Pii;
 /// A test a digit-pattern rule's window must pass before its regex runs, for patterns whose costly regex almost
 /// never matches on source code: a month name for dates in words, a birth cue for dates of birth, and for street
 /// addresses the characters either side of the digit run. Each cue is a necessary condition of one exact pattern
-/// (the rule id and the SHA-256 of its pattern, as <see cref="ValueShape"/>): a cue never drops a window in which
+/// (the rule id and the SHA-256 of its pattern): a cue never drops a window in which
 /// the regex could find a match overlapping the run, so findings are the same with or without it.
 /// </summary>
 internal abstract class WindowCue(string ruleId, string patternSha256)
@@ -65,12 +67,14 @@ internal abstract class WindowCue(string ruleId, string patternSha256)
     /// <summary>The cues by rule id (one per rule), each for the pattern it was written for.</summary>
     public static IReadOnlyList<WindowCue> Cues => All;
 
+    public static string Sha256(string pattern) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(pattern)));
+
     /// <summary>The cue written for this rule's exact pattern, or null.</summary>
     public static WindowCue? For(string ruleId, string pattern)
     {
         foreach (var cue in All)
         {
-            if (cue.RuleId == ruleId) return cue.PatternSha256 == ValueShape.Sha256(pattern) ? cue.Bind(pattern) : null;
+            if (cue.RuleId == ruleId) return cue.PatternSha256 == Sha256(pattern) ? cue.Bind(pattern) : null;
         }
         return null;
     }

@@ -82,31 +82,16 @@ internal sealed class CueSet
     private readonly Dictionary<string, string[]> _byLastWord;
     private readonly Dictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    // Most words follow no cue word: the lengths and ASCII initials of the last words answer them before a
-    // case-insensitive hash lookup (a word equal to a key ignoring case has its length and initial).
-    private readonly ulong _lastWordLengths;
-    private readonly bool[] _asciiInitials = new bool[128];
+    // Most words follow no cue word: their lengths and first letters answer them before a case-insensitive lookup.
+    private readonly WordPrefilter _lastWords;
 
     public CueSet(params string[] cues)
     {
         _byLastWord = cues.GroupBy(c => c[(c.LastIndexOf(' ') + 1)..], StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(c => c.Length).ToArray(), StringComparer.OrdinalIgnoreCase);
         _lookup = _byLastWord.GetAlternateLookup<ReadOnlySpan<char>>();
-        foreach (var key in _byLastWord.Keys)
-        {
-            _lastWordLengths |= 1UL << Math.Min(key.Length, 63);
-            if (key[0] < 128)
-            {
-                _asciiInitials[char.ToLowerInvariant(key[0])] = true;
-                _asciiInitials[char.ToUpperInvariant(key[0])] = true;
-            }
-        }
+        _lastWords = new WordPrefilter(_byLastWord.Keys);
     }
-
-    /// <summary>Whether <paramref name="word"/> may be a key: false only when its length or ASCII initial rules it out
-    /// (a non-ASCII initial such as 'ı' may equal an ASCII one ignoring case, so it goes to the lookup).</summary>
-    private bool MayBeLastWord(ReadOnlySpan<char> word) =>
-        (_lastWordLengths & (1UL << Math.Min(word.Length, 63))) != 0 && (word[0] >= 128 || _asciiInitials[word[0]]);
 
     /// <summary>The cue that ends just before word <paramref name="index"/>, or null.</summary>
     public string? Before(string text, List<Word> words, int index)
@@ -118,7 +103,7 @@ internal sealed class CueSet
         if (p == start) return null;
         var wordStart = p;
         while (wordStart > 0 && (char.IsLetter(text[wordStart - 1]) || text[wordStart - 1] is '\'' or '’')) wordStart--;
-        if (wordStart == p || !MayBeLastWord(text.AsSpan(wordStart, p - wordStart)) || !_lookup.TryGetValue(text.AsSpan(wordStart, p - wordStart), out var cues)) return null;
+        if (wordStart == p || !_lastWords.MayContain(text.AsSpan(wordStart, p - wordStart)) || !_lookup.TryGetValue(text.AsSpan(wordStart, p - wordStart), out var cues)) return null;
         foreach (var cue in cues)
         {
             if (p < cue.Length) continue;

@@ -1,0 +1,143 @@
+namespace Bulwark.Data.Pii;
+
+/// <summary>
+/// For the digit run being scanned, the stretches of each rule's value characters that overlap it, with their counts.
+/// A value overlapping the run lies inside one of them, so a rule whose <see cref="ValueFacts"/> no stretch admits is
+/// dropped. Rules with the same characters and reach share one computation per run.
+/// </summary>
+internal sealed class RunStretches
+{
+    private const int MaxStretches = 4;
+    // The window of a rule may start this far before its reach: it is moved back to a word boundary.
+    private const int WordBoundaryBack = 64;
+
+    private readonly Key[] _keys;
+    private readonly StretchCounts[] _stretches;
+    private readonly int[] _counts;
+    private readonly int[] _computedFor;
+    private int _run;
+
+    /// <summary>What a computation depends on: the value's characters and how far the rule's window reaches.</summary>
+    public readonly record struct Key(CharMask Chars, int Reach);
+
+    public RunStretches(IReadOnlyList<Key> keys)
+    {
+        _keys = [.. keys];
+        _stretches = new StretchCounts[_keys.Length * MaxStretches];
+        _counts = new int[_keys.Length];
+        _computedFor = new int[_keys.Length];
+        Array.Fill(_computedFor, -1);
+    }
+
+    // The run itself: where it is, what characters it holds, how many of each kind, and its neighbours. Read on the
+    // first question about it, so a run no rule asks about costs nothing.
+    private int _runStart, _runEnd, _readRun = -1;
+    private CharMask _runChars;
+    private StretchCounts _runCounts;
+    private char _before, _after;
+
+    /// <summary>Moves on to the run [<paramref name="runStart"/>, <paramref name="runEnd"/>), forgetting the previous one.</summary>
+    public void NextRun(int runStart, int runEnd) => (_run, _runStart, _runEnd) = (_run + 1, runStart, runEnd);
+
+    private void ReadRun(string text)
+    {
+        var chars = default(CharMask);
+        int digits = 0, upper = 0, lower = 0;
+        foreach (var c in text.AsSpan(_runStart, _runEnd - _runStart))
+        {
+            chars |= CharMask.Of(c);
+            if (char.IsAsciiDigit(c)) digits++;
+            else if (char.IsAsciiLetterUpper(c)) upper++;
+            else if (char.IsAsciiLetterLower(c)) lower++;
+        }
+        var length = _runEnd - _runStart;
+        (_runChars, _runCounts) = (chars, new StretchCounts(digits, upper, lower, length - digits - upper - lower, length));
+        _before = _runStart > 0 ? text[_runStart - 1] : ' ';
+        _after = _runEnd < text.Length ? text[_runEnd] : ' ';
+        _readRun = _run;
+    }
+
+    /// <summary>
+    /// Whether the value may fit, judged from the run alone: when neither neighbour can belong to the value, its
+    /// stretch lies within the run and holds at most the run's characters of the value's kinds.
+    /// </summary>
+    private bool RunMayHold(CharMask chars, ValueFacts facts)
+    {
+        if (chars.Contains(_before) || chars.Contains(_after) || _before > '\x7f' || _after > '\x7f') return true;
+        var c = _runCounts;
+        var digits = (chars & CharMask.Digits) == default ? 0 : c.Digits;
+        var upper = (chars & CharMask.Upper) == default ? 0 : c.Upper;
+        var lower = (chars & CharMask.Lower) == default ? 0 : c.Lower;
+        var other = (chars & CharMask.Other & _runChars) == default ? 0 : c.Other;
+        return facts.Admits(new StretchCounts(digits, upper, lower, other, digits + upper + lower + other));
+    }
+
+    /// <summary>Whether a value with <paramref name="facts"/> can overlap the current run.</summary>
+    public bool Admits(string text, int key, ValueFacts facts)
+    {
+        if (_readRun != _run) ReadRun(text);
+        if (!RunMayHold(_keys[key].Chars, facts)) return false;
+        if (_computedFor[key] != _run)
+        {
+            _counts[key] = Compute(text, _keys[key], _runStart, _runEnd, _stretches.AsSpan(key * MaxStretches, MaxStretches));
+            _computedFor[key] = _run;
+        }
+        var count = _counts[key];
+        if (count < 0) return true;
+        for (var i = 0; i < count; i++)
+        {
+            if (facts.Admits(_stretches[key * MaxStretches + i])) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The stretches overlapping the run, or -1 when they cannot be told (a non-ASCII character, too many).</summary>
+    private static int Compute(string text, Key key, int runStart, int runEnd, Span<StretchCounts> into)
+    {
+        var lowest = Math.Max(0, runStart - key.Reach - WordBoundaryBack);
+        var highest = Math.Min(text.Length, runEnd + key.Reach);
+        var chars = key.Chars;
+        var count = 0;
+        var i = runStart;
+        while (i < runEnd)
+        {
+            if (!chars.Contains(text[i]))
+            {
+                i++;
+                continue;
+            }
+            if (count == into.Length) return -1;
+            var stretch = new Counter();
+            var a = i;
+            while (a > lowest && stretch.Take(chars, text[a - 1])) a--;
+            var b = i;
+            while (b < highest && stretch.Take(chars, text[b])) b++;
+            // \d, \s, \w and case-insensitive letters reach past ASCII: beside such a character the regex decides.
+            if (stretch.NonAscii) return -1;
+            into[count++] = stretch.Counts;
+            i = b + 1;
+        }
+        return count;
+    }
+
+    private struct Counter
+    {
+        private int _digits, _upper, _lower, _other;
+
+        public bool NonAscii { get; private set; }
+
+        public readonly StretchCounts Counts => new(_digits, _upper, _lower, _other, _digits + _upper + _lower + _other);
+
+        /// <summary>Counts <paramref name="c"/> when it may belong to the value; a non-ASCII character ends the stretch and marks it.</summary>
+        public bool Take(CharMask chars, char c)
+        {
+            if (c > '\x7f') NonAscii = true;
+            if (!chars.Contains(c)) return false;
+            if (char.IsAsciiDigit(c)) _digits++;
+            else if (char.IsAsciiLetterUpper(c)) _upper++;
+            else if (char.IsAsciiLetterLower(c)) _lower++;
+            else _other++;
+            return true;
+        }
+    }
+}
