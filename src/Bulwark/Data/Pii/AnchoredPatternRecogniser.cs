@@ -25,7 +25,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
     private readonly Anchor _anchor;
     private readonly int _fewestDigits;
     private readonly ContextVocabulary _contextWords;
-    private readonly List<RunStretches.Key> _stretchKeys;
+    private readonly List<RunStretches.Key> _stretchKeys = [];
 
     /// <summary>What this recogniser's rules run next to.</summary>
     public Anchor AnchorKind => _anchor;
@@ -37,8 +37,17 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         _fewestDigits = Math.Max(1, _entries.Min(e => e.Rule.MinDigits));
         _contextWords = new ContextVocabulary(_entries.Select(e => e.Rule.ContextWords));
         foreach (var entry in _entries.Where(e => e.Rule.ContextWords.Count > 0)) entry.ContextWords = _contextWords.WordsOf(entry.Rule.ContextWords);
-        _stretchKeys = [.. _entries.Where(e => e.Facts is not null).Select(e => e.StretchKey).Distinct()];
-        foreach (var entry in _entries.Where(e => e.Facts is not null)) entry.StretchIndex = _stretchKeys.IndexOf(entry.StretchKey);
+        foreach (var entry in _entries.Where(e => e.Facts is not null))
+        {
+            // Rules with the same characters and reach share one reading of each run.
+            var index = _stretchKeys.FindIndex(entry.StretchKey.SameAs);
+            if (index < 0)
+            {
+                index = _stretchKeys.Count;
+                _stretchKeys.Add(entry.StretchKey);
+            }
+            entry.StretchIndex = index;
+        }
     }
 
     /// <summary>Whether rules read their values' facts before anything else (off only to test that findings do not change).</summary>

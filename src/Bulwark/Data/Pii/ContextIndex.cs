@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Bulwark.Data.Pii;
 
@@ -74,6 +75,7 @@ internal sealed class ContextVocabulary
     /// inside a word counts only at the very start of a neighbourhood, which <see cref="ContextIndex.Near"/> checks on
     /// its own.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ContextIndex IndexWordStarts(string text)
     {
         var found = new Occurrences();

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Bulwark.Data.Pii;
 
 /// <summary>
@@ -18,7 +20,14 @@ internal sealed class RunStretches
     private int _run;
 
     /// <summary>What a computation depends on: the value's characters and how far the rule's window reaches.</summary>
-    public readonly record struct Key(CharMask Chars, int Reach);
+    public readonly struct Key(CharMask chars, int reach)
+    {
+        public CharMask Chars { get; } = chars;
+
+        public int Reach { get; } = reach;
+
+        public bool SameAs(Key other) => Reach == other.Reach && Chars.SameAs(other.Chars);
+    }
 
     public RunStretches(IReadOnlyList<Key> keys)
     {
@@ -39,6 +48,7 @@ internal sealed class RunStretches
     /// <summary>Moves on to the run [<paramref name="runStart"/>, <paramref name="runEnd"/>), forgetting the previous one.</summary>
     public void NextRun(int runStart, int runEnd) => (_run, _runStart, _runEnd) = (_run + 1, runStart, runEnd);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadRun(string text)
     {
         var chars = default(CharMask);
@@ -61,18 +71,22 @@ internal sealed class RunStretches
     /// Whether the value may fit, judged from the run alone: when neither neighbour can belong to the value, its
     /// stretch lies within the run and holds at most the run's characters of the value's kinds.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool RunMayHold(CharMask chars, ValueFacts facts)
     {
         if (chars.Contains(_before) || chars.Contains(_after) || _before > '\x7f' || _after > '\x7f') return true;
         var c = _runCounts;
-        var digits = (chars & CharMask.Digits) == default ? 0 : c.Digits;
-        var upper = (chars & CharMask.Upper) == default ? 0 : c.Upper;
-        var lower = (chars & CharMask.Lower) == default ? 0 : c.Lower;
-        var other = (chars & CharMask.Other & _runChars) == default ? 0 : c.Other;
+        var digits = chars.Overlaps(CharMask.Digits) ? c.Digits : 0;
+        var upper = chars.Overlaps(CharMask.Upper) ? c.Upper : 0;
+        var lower = chars.Overlaps(CharMask.Lower) ? c.Lower : 0;
+        var other = chars.Overlaps(CharMask.Other & _runChars) ? c.Other : 0;
         return facts.Admits(new StretchCounts(digits, upper, lower, other, digits + upper + lower + other));
     }
 
     /// <summary>Whether a value with <paramref name="facts"/> can overlap the current run.</summary>
+    /// <remarks>The run's checks are fully optimised from the first call: at tier 0 every <see cref="CharMask"/> test
+    /// would be a call of its own, and while new regexes keep compiling early in a scan, tiering up waits.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Admits(string text, int key, ValueFacts facts)
     {
         if (_readRun != _run) ReadRun(text);
@@ -92,6 +106,7 @@ internal sealed class RunStretches
     }
 
     /// <summary>The stretches overlapping the run, or -1 when they cannot be told (a non-ASCII character, too many).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Compute(string text, Key key, int runStart, int runEnd, Span<StretchCounts> into)
     {
         var lowest = Math.Max(0, runStart - key.Reach - WordBoundaryBack);

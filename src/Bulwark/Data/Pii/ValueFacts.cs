@@ -66,8 +66,12 @@ internal sealed record ValueFacts(CharMask Chars, int MinDigits, int MinUpper, i
 internal readonly record struct StretchCounts(int Digits, int Upper, int Lower, int Other, int Length);
 
 /// <summary>A set of ASCII characters, one bit each.</summary>
-internal readonly record struct CharMask(ulong Low, ulong High)
+/// <remarks>A plain struct, not a record: a record's equality goes through <c>EqualityComparer&lt;T&gt;</c>, which
+/// precompiled (ReadyToRun) code calls through a dispatch stub on every test of a hot loop.</remarks>
+internal readonly struct CharMask(ulong low, ulong high)
 {
+    private readonly ulong _low = low, _high = high;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static CharMask Of(char c) => c < 64 ? new(1UL << c, 0) : c < 128 ? new(0, 1UL << (c - 64)) : default;
 
@@ -87,10 +91,16 @@ internal readonly record struct CharMask(ulong Low, ulong High)
     public static CharMask Word { get; } = Digits | Letters | Of('_');
     public static CharMask Space { get; } = Of(' ') | Range('\t', '\r');
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Contains(char c) => c < 64 ? (Low >> c & 1) != 0 : c < 128 && (High >> (c - 64) & 1) != 0;
+    public bool IsEmpty => (_low | _high) == 0;
 
-    public bool IsSubsetOf(CharMask other) => (this & ~other) == default && this != default;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Contains(char c) => c < 64 ? (_low >> c & 1) != 0 : c < 128 && (_high >> (c - 64) & 1) != 0;
+
+    public bool Overlaps(CharMask other) => !(this & other).IsEmpty;
+
+    public bool IsSubsetOf(CharMask other) => (this & ~other).IsEmpty && !IsEmpty;
+
+    public bool SameAs(CharMask other) => _low == other._low && _high == other._high;
 
     public CharMask Without(char c) => this & ~Of(c);
 
@@ -98,11 +108,11 @@ internal readonly record struct CharMask(ulong Low, ulong High)
     public CharMask CaseClosed()
     {
         var letters = this & Letters;
-        // 'A'..'Z' are bits 1..26 of High, 'a'..'z' bits 33..58: 32 apart.
-        return this | new CharMask(0, letters.High << 32 | letters.High >> 32);
+        // 'A'..'Z' are bits 1..26 of the high word, 'a'..'z' bits 33..58: 32 apart.
+        return this | new CharMask(0, letters._high << 32 | letters._high >> 32);
     }
 
-    public static CharMask operator |(CharMask a, CharMask b) => new(a.Low | b.Low, a.High | b.High);
-    public static CharMask operator &(CharMask a, CharMask b) => new(a.Low & b.Low, a.High & b.High);
-    public static CharMask operator ~(CharMask a) => new(~a.Low, ~a.High);
+    public static CharMask operator |(CharMask a, CharMask b) => new(a._low | b._low, a._high | b._high);
+    public static CharMask operator &(CharMask a, CharMask b) => new(a._low & b._low, a._high & b._high);
+    public static CharMask operator ~(CharMask a) => new(~a._low, ~a._high);
 }

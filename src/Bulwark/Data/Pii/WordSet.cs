@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bulwark.Kernel;
 
 namespace Bulwark.Data.Pii;
@@ -53,12 +54,15 @@ internal sealed class WordPrefilter
 
     public WordPrefilter(IEnumerable<string> entries)
     {
-        foreach (var entry in entries.Where(e => e.Length > 0))
+        foreach (var entry in entries)
         {
+            if (entry.Length == 0) continue;
             _lengths |= LengthBit(entry.Length);
-            foreach (var first in Places(entry[0]))
+            var (firstLow, firstHigh) = Places(entry[0]);
+            var (secondLow, secondHigh) = entry.Length > 1 ? Places(entry[1]) : (0, 0);
+            for (var first = firstLow; first <= firstHigh; first++)
             {
-                foreach (var second in entry.Length > 1 ? Places(entry[1]) : [0])
+                for (var second = secondLow; second <= secondHigh; second++)
                 {
                     var pair = first * 128 + second;
                     _firstTwo[pair >> 6] |= 1UL << pair;
@@ -67,6 +71,7 @@ internal sealed class WordPrefilter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool MayContain(ReadOnlySpan<char> word)
     {
         if (word.Length == 0) return true;
@@ -79,5 +84,6 @@ internal sealed class WordPrefilter
 
     private static ulong LengthBit(int length) => 1UL << Math.Min(length, 63);
 
-    private static IEnumerable<int> Places(char c) => c < 128 ? [char.ToUpperInvariant(c)] : Enumerable.Range(0, 128);
+    /// <summary>The characters an entry's character stands for: itself in upper case, or any outside ASCII.</summary>
+    private static (int Low, int High) Places(char c) => c < 128 ? (char.ToUpperInvariant(c), char.ToUpperInvariant(c)) : (0, 127);
 }
