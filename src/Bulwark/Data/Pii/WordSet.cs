@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using Bulwark.Kernel;
 
@@ -41,33 +42,29 @@ internal sealed class WordSet
 
 /// <summary>
 /// Answers "certainly not in the list" for most words of a text before a case-insensitive hash of the whole word:
-/// a word equal to an entry ignoring case has its length and, in ASCII, its first two letters in either case.
-/// Lengths are one bit each (63 for all longer ones); first two characters one bit per pair of ASCII characters in
-/// upper case ('\0' for the second of a one-letter word). A non-ASCII character of an entry may equal an ASCII one
-/// ignoring case ('ſ' is an 's'), so it sets the bits of every character in its place; a word with a non-ASCII
-/// character among its first two always goes on to the lookup.
+/// a word equal to an entry ignoring case has its length, and an ASCII word has the entry's upper-case ASCII form,
+/// which a Bloom filter holds. An entry's non-ASCII character may equal an ASCII one ignoring case ('ſ' is an 's'):
+/// its upper case stands in the form when that is ASCII, and an entry with a character that can equal no ASCII one
+/// cannot equal an ASCII word at all. A word with a non-ASCII character always goes on to the lookup.
 /// </summary>
 internal sealed class WordPrefilter
 {
+    private const int BitsPerEntry = 16;
+
     private readonly ulong _lengths;
-    private readonly ulong[] _firstTwo = new ulong[128 * 128 / 64];
+    private readonly ulong[] _bloom;
+    private readonly int _mask;
 
     public WordPrefilter(IEnumerable<string> entries)
     {
-        foreach (var entry in entries)
+        var list = entries.Where(e => e.Length > 0).ToList();
+        var size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1024, list.Count * BitsPerEntry));
+        _bloom = new ulong[size / 64];
+        _mask = size - 1;
+        foreach (var entry in list)
         {
-            if (entry.Length == 0) continue;
             _lengths |= LengthBit(entry.Length);
-            var (firstLow, firstHigh) = Places(entry[0]);
-            var (secondLow, secondHigh) = entry.Length > 1 ? Places(entry[1]) : (0, 0);
-            for (var first = firstLow; first <= firstHigh; first++)
-            {
-                for (var second = secondLow; second <= secondHigh; second++)
-                {
-                    var pair = first * 128 + second;
-                    _firstTwo[pair >> 6] |= 1UL << pair;
-                }
-            }
+            if (AsciiHash(entry, entry: true) is { } hash) Set(hash);
         }
     }
 
@@ -76,14 +73,29 @@ internal sealed class WordPrefilter
     {
         if (word.Length == 0) return true;
         if ((_lengths & LengthBit(word.Length)) == 0) return false;
-        var (first, second) = (word[0], word.Length > 1 ? word[1] : '\0');
-        if (first >= 128 || second >= 128) return true;
-        var pair = char.ToUpperInvariant(first) * 128 + char.ToUpperInvariant(second);
-        return (_firstTwo[pair >> 6] & (1UL << pair)) != 0;
+        return AsciiHash(word, entry: false) is not { } hash || (IsSet((int)hash & _mask) && IsSet((int)(hash >> 32) & _mask));
+    }
+
+    private void Set(ulong hash)
+    {
+        foreach (var bit in (ReadOnlySpan<int>)[(int)hash & _mask, (int)(hash >> 32) & _mask]) _bloom[bit >> 6] |= 1UL << bit;
+    }
+
+    private bool IsSet(int bit) => (_bloom[bit >> 6] & (1UL << bit)) != 0;
+
+    /// <summary>FNV-1a of the upper-case ASCII form; null for a word with a non-ASCII character, or an entry that can
+    /// equal no ASCII word.</summary>
+    private static ulong? AsciiHash(ReadOnlySpan<char> text, bool entry)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in text)
+        {
+            var upper = c < 128 ? char.ToUpperInvariant(c) : entry ? char.ToUpperInvariant(c) : '\uffff';
+            if (upper >= 128) return null;
+            hash = (hash ^ upper) * 1099511628211UL;
+        }
+        return hash;
     }
 
     private static ulong LengthBit(int length) => 1UL << Math.Min(length, 63);
-
-    /// <summary>The characters an entry's character stands for: itself in upper case, or any outside ASCII.</summary>
-    private static (int Low, int High) Places(char c) => c < 128 ? (char.ToUpperInvariant(c), char.ToUpperInvariant(c)) : (0, 127);
 }

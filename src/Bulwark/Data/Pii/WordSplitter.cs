@@ -18,7 +18,7 @@ internal static class WordSplitter
 {
     public static List<Word> Split(string text)
     {
-        var words = new List<Word>();
+        var words = new List<Word>(text.Length / 8); // about one word in every eight characters of prose or code
         var i = 0;
         while (i < text.Length)
         {
