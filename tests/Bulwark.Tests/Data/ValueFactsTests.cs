@@ -76,6 +76,46 @@ public class ValueFactsTests
         Assert.True(found.Count >= 15, $"the random texts should hold values of many kinds, found {string.Join(", ", found)}");
     }
 
+    [Fact]
+    public void Facts_read_from_random_patterns_hold_for_their_matches()
+    {
+        // Random patterns built from the syntax the reader follows (and some it does not): the reader never throws,
+        // and every match of a pattern it reads satisfies the facts it read.
+        string[] syntax =
+        [
+            @"\d", @"\w", @"\s", @"\D", "[a-c]", "[^0-9]", "[A-Z0-9 ]", "x", "Y", "-", " ", ".", @"\.", @"\b", "^", "$", "?", "*", "+", "{2}", "{1,3}",
+            "{0,2}", "(", "(?:", "(?<secret>", "(?i:", "(?i)", "(?=", "(?!", "(?<=a)", "(?<!b)", ")", "|", @"\k<secret>", "(?<g>", @"\k<g>",
+        ];
+        var random = new Random(17);
+        var texts = Enumerable.Range(0, 60).Select(_ => RandomText(random)).Where(t => !t.AsSpan().ContainsAnyExceptInRange('\0', '\x7f')).ToList();
+        var read = 0;
+        for (var round = 0; round < 3000; round++)
+        {
+            var pattern = string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => syntax[random.Next(syntax.Length)]));
+            System.Text.RegularExpressions.Regex regex;
+            try
+            {
+                regex = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.ExplicitCapture);
+            }
+            catch (ArgumentException)
+            {
+                continue; // not a pattern at all
+            }
+            if (ValueFacts.Of(pattern, "secret") is not { } facts) continue;
+            read++;
+            var secret = regex.GroupNumberFromName("secret");
+            foreach (var text in texts)
+            {
+                foreach (System.Text.RegularExpressions.Match m in regex.Matches(text))
+                {
+                    var value = secret >= 0 && m.Groups[secret].Success ? m.Groups[secret].Value : m.Value;
+                    Assert.True(value.All(facts.Chars.Contains) && facts.Admits(Count(value)), $"/{pattern}/ reported '{value}' against its facts");
+                }
+            }
+        }
+        Assert.True(read > 300, $"only {read} random patterns were read");
+    }
+
     [Theory]
     [InlineData(@"(?<secret>\d{3}-\d{2}-\d{4})", "-0123456789", 9, 0, 2, 11)]
     [InlineData(@"(?<![\w.-])(?<secret>\d{3} ?\d{3})(?![\w-])", " 0123456789", 6, 0, 0, 6)]
@@ -94,6 +134,7 @@ public class ValueFactsTests
     [InlineData(@"[a-z-[aeiou]]\d")]
     [InlineData(@"(\d)\1")]
     [InlineData(@"x(?<secret>\d{2})")] // matches more than it reports
+    [InlineData(@"((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))")]
     public void Patterns_the_reader_does_not_follow_get_no_facts(string pattern) => Assert.Null(ValueFacts.Of(pattern, "secret"));
 
     private static string RandomText(Random random) =>

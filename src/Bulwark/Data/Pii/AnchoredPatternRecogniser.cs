@@ -9,7 +9,9 @@ namespace Bulwark.Data.Pii;
 /// Runs patterns that have no literal to prefilter on (card numbers, national ids, phone numbers, e-mail
 /// addresses) only next to their anchor: a run of digits (with the separators numbers are written with) or an
 /// at sign. One vectorised search finds the anchors; a rule runs only on runs with at least its
-/// <c>min-digits</c>, on a short window around the run, so ordinary text and small numbers cost one pass.
+/// <c>min-digits</c>, on a short window around the run, so ordinary text and small numbers cost one pass. Before the
+/// window, the run is held against what the rule's value is made of (<see cref="ValueFacts"/>): hashes, versions and
+/// timestamps mostly stop there.
 /// </summary>
 internal sealed class AnchoredPatternRecogniser : ITextRecogniser
 {

@@ -9,8 +9,12 @@ namespace Bulwark.Data.Pii;
 /// </summary>
 internal sealed class PatternReader(string pattern, string secretGroup)
 {
+    // Groups nest at most this deep: the reader recurses once per level.
+    private const int MaxDepth = 64;
+
     private readonly Dictionary<string, CharMask> _groups = new(StringComparer.Ordinal);
     private int _at;
+    private int _depth;
 
     /// <summary>What a construct matches: <see cref="All"/> its whole text; <see cref="Value"/> the reported value when
     /// the construct is the whole pattern (null when the match holds more than the secret group).</summary>
@@ -173,7 +177,9 @@ internal sealed class PatternReader(string pattern, string secretGroup)
                 _at = colon + 1;
             }
         }
+        if (++_depth > MaxDepth) throw new NotSupportedException("groups nested too deep");
         var inner = Alternation(ignoreCase);
+        _depth--;
         if (_at >= pattern.Length || pattern[_at] != ')') throw new NotSupportedException("unclosed group");
         _at++;
         if (lookaround)

@@ -19,6 +19,13 @@ internal sealed class RunStretches
     private readonly int[] _computedFor;
     private int _run;
 
+    // The run itself: where it is, what characters it holds, how many of each kind, and its neighbours. Read on the
+    // first question about it, so a run no rule asks about costs nothing.
+    private int _runStart, _runEnd, _readRun = -1;
+    private CharMask _runChars;
+    private StretchCounts _runCounts;
+    private char _before, _after;
+
     /// <summary>What a computation depends on: the value's characters and how far the rule's window reaches.</summary>
     public readonly struct Key(CharMask chars, int reach)
     {
@@ -37,13 +44,6 @@ internal sealed class RunStretches
         _computedFor = new int[_keys.Length];
         Array.Fill(_computedFor, -1);
     }
-
-    // The run itself: where it is, what characters it holds, how many of each kind, and its neighbours. Read on the
-    // first question about it, so a run no rule asks about costs nothing.
-    private int _runStart, _runEnd, _readRun = -1;
-    private CharMask _runChars;
-    private StretchCounts _runCounts;
-    private char _before, _after;
 
     /// <summary>Moves on to the run [<paramref name="runStart"/>, <paramref name="runEnd"/>), forgetting the previous one.</summary>
     public void NextRun(int runStart, int runEnd) => (_run, _runStart, _runEnd) = (_run + 1, runStart, runEnd);

@@ -26,8 +26,9 @@ internal sealed record ValueFacts(CharMask Chars, int MinDigits, int MinUpper, i
             var parsed = new PatternReader(pattern, secretGroup).Read();
             return parsed.Value;
         }
-        catch (NotSupportedException)
+        catch (Exception e) when (e is NotSupportedException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
+            // Facts only spare work: a pattern the reader cannot follow simply runs without them.
             return null;
         }
     }

@@ -12,7 +12,6 @@ internal sealed class WordSet
 {
     private readonly HashSet<string> _set;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-
     private readonly WordPrefilter _prefilter;
 
     public WordSet(IEnumerable<string> words)
@@ -90,7 +89,7 @@ internal sealed class WordPrefilter
         var hash = 14695981039346656037UL;
         foreach (var c in text)
         {
-            var upper = c < 128 ? char.ToUpperInvariant(c) : entry ? char.ToUpperInvariant(c) : '\uffff';
+            var upper = c < 128 || entry ? char.ToUpperInvariant(c) : '\uffff';
             if (upper >= 128) return null;
             hash = (hash ^ upper) * 1099511628211UL;
         }
