@@ -64,9 +64,9 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
         }
     }
 
-    private bool IsCommon(string text, Word w) => _lists.CommonWords.Contains(w.Span(text));
+    private bool IsCommon(string text, Word w) => _lists.CommonWords.Contains(text, w);
 
-    private bool IsName(string text, Word w) => _lists.FirstNames.Contains(w.Span(text)) || _lists.LastNames.Contains(w.Span(text)) || IsHyphenatedName(text, w);
+    private bool IsName(string text, Word w) => _lists.FirstNames.Contains(text, w) || _lists.LastNames.Contains(text, w) || IsHyphenatedName(text, w);
 
     private bool IsHyphenatedName(string text, Word w)
     {
@@ -81,7 +81,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
         for (var i = 0; i < words.Count; i++)
         {
             var w = words[i];
-            if (!claims.Free(i) || w.Shape is not (Shape.Capitalised or Shape.Upper or Shape.Initial) || !_lists.Honorifics.Contains(w.Span(text))) continue;
+            if (!claims.Free(i) || w.Shape is not (Shape.Capitalised or Shape.Upper or Shape.Initial) || !_lists.Honorifics.Contains(text, w)) continue;
             var end = w.End < text.Length && text[w.End] == '.' ? w.End + 1 : w.End;
             var gap = text.AsSpan(w.End, Math.Min(text.Length, w.End + 2) - w.End);
             if (i + 1 >= words.Count || !(gap is ". " || gap.StartsWith(" ")) || words[i + 1].Start - w.End > 2 || !claims.Free(i + 1) || !words[i + 1].IsNameShaped) continue;
@@ -106,7 +106,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             // "Acme Widgets Inc": the last capitalised word is an organisation ending and something precedes it.
             for (var j = last; j > i; j--)
             {
-                if (!_lists.OrgSuffixes.Contains(words[j].Span(text)) || (words[j].Shape == Shape.Upper && words[j].Length <= 3 && !IsLegalFormCase(text, words[j]))) continue;
+                if (!_lists.OrgSuffixes.Contains(text, words[j]) || (words[j].Shape == Shape.Upper && words[j].Length <= 3 && !IsLegalFormCase(text, words[j]))) continue;
                 var end = words[j].End < text.Length && text[words[j].End] == '.' ? words[j].End + 1 : words[j].End;
                 claims.Claim(EntityKind.Organization, i, j, end);
                 i = j;
@@ -114,7 +114,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             }
 
             // "Hawkins, Dunn and Lee" / "Dunn and Lee": surnames joined as a firm name.
-            if (last == i && _lists.LastNames.Contains(w.Span(text)) && SurnameFirm(text, words, i, claims) is { } firmEnd and > 0)
+            if (last == i && _lists.LastNames.Contains(text, w) && SurnameFirm(text, words, i, claims) is { } firmEnd and > 0)
             {
                 claims.Claim(EntityKind.Organization, i, firmEnd);
                 i = firmEnd;
@@ -132,7 +132,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             {
                 var end2 = last;
                 if (IsCommon(text, words[i]) && end2 == i) continue;
-                if (cue == "at" && end2 == i && (IsName(text, w) || _lists.Places.Contains(w.Span(text)))) continue;
+                if (cue == "at" && end2 == i && (IsName(text, w) || _lists.Places.Contains(text, w))) continue;
                 claims.Claim(EntityKind.Organization, i, end2);
                 i = end2;
             }
@@ -153,9 +153,9 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
         while (j + 1 < words.Count)
         {
             var gap = text.AsSpan(words[j].End, words[j + 1].Start - words[j].End);
-            if (gap is ", " && claims.Free(j + 1) && words[j + 1].Shape == Shape.Capitalised && _lists.LastNames.Contains(words[j + 1].Span(text))) { j++; parts++; continue; }
+            if (gap is ", " && claims.Free(j + 1) && words[j + 1].Shape == Shape.Capitalised && _lists.LastNames.Contains(text, words[j + 1])) { j++; parts++; continue; }
             if (gap is " " or ", " && words[j + 1].Span(text) is "and" or "&" && j + 2 < words.Count && claims.Free(j + 2) && words[j + 2].Shape == Shape.Capitalised
-                && _lists.LastNames.Contains(words[j + 2].Span(text)) && text.AsSpan(words[j + 1].End, words[j + 2].Start - words[j + 1].End) is " ")
+                && _lists.LastNames.Contains(text, words[j + 2]) && text.AsSpan(words[j + 1].End, words[j + 2].Start - words[j + 1].End) is " ")
             {
                 j += 2;
                 parts++;
@@ -165,11 +165,11 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
         }
         // A list of given names ("Ann, Eva and Joe") is people, not a firm.
         var given = 0;
-        for (var k = i; k <= j; k++) if (_lists.FirstNames.Contains(words[k].Span(text))) given++;
+        for (var k = i; k <= j; k++) if (_lists.FirstNames.Contains(text, words[k])) given++;
         if (given * 2 > parts) return null;
         // Two parts ("Smith and Jones") could be two people; ask that neither looks like a given name.
         if (parts >= 3) return j;
-        if (parts == 2 && !_lists.FirstNames.Contains(words[i].Span(text)) && !_lists.FirstNames.Contains(words[j].Span(text))) return j;
+        if (parts == 2 && !_lists.FirstNames.Contains(text, words[i]) && !_lists.FirstNames.Contains(text, words[j])) return j;
         return null;
     }
 
@@ -218,8 +218,8 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             while (end + 1 < words.Count && end - i < 3 && claims.Free(end + 1) && words[end + 1].Shape is Shape.Capitalised or Shape.Lower && WordSplitter.Joinable(text, words[end], words[end + 1])) end++;
             for (var j = end; j > i; j--)
             {
-                if (!_lists.JobWords.Contains(words[j].Span(text)) || !IsOccupation(text, words[j])) continue;
-                if (!_lists.JobWords.Contains(words[i].Span(text))) break;
+                if (!_lists.JobWords.Contains(text, words[j]) || !IsOccupation(text, words[j])) continue;
+                if (!_lists.JobWords.Contains(text, words[i])) break;
                 claims.Claim(EntityKind.Title, i, j);
                 i = j;
                 break;
@@ -231,7 +231,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     {
         var span = w.Span(text);
         if (span.Length > 3 && span[^1] is 's' && _lists.JobWords.Contains(span[..^1])) return true;
-        return _lists.JobWords.Contains(span) && !span.Equals("of", StringComparison.OrdinalIgnoreCase)
+        return _lists.JobWords.Contains(text, w) && !span.Equals("of", StringComparison.OrdinalIgnoreCase)
             && (span.EndsWith("er", StringComparison.OrdinalIgnoreCase) || span.EndsWith("or", StringComparison.OrdinalIgnoreCase) || span.EndsWith("ist", StringComparison.OrdinalIgnoreCase)
                 || span.EndsWith("ian", StringComparison.OrdinalIgnoreCase) || span.EndsWith("ant", StringComparison.OrdinalIgnoreCase) || span.EndsWith("ent", StringComparison.OrdinalIgnoreCase)
                 || span.EndsWith("nurse", StringComparison.OrdinalIgnoreCase) || span.EndsWith("chef", StringComparison.OrdinalIgnoreCase) || span.EndsWith("clerk", StringComparison.OrdinalIgnoreCase)
@@ -249,7 +249,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             var w = words[i];
             if (!claims.Free(i) || w.Shape is not (Shape.Capitalised or Shape.Upper)) continue;
             var matched = -1;
-            if (_lists.PlacePhraseStarts.Contains(w.Span(text)))
+            if (_lists.PlacePhraseStarts.Contains(text, w))
             {
                 // Join up to four words with single spaces (the text may have line breaks or double spaces).
                 var length = 0;
@@ -262,11 +262,11 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
                     if (j > i && _lists.Places.Contains(buffer[..length]) && !AllCommon(text, words, i, j)) matched = j;
                 }
             }
-            if (matched < 0 && !multiWordOnly && _lists.Places.Contains(w.Span(text)) && w.Length >= 3)
+            if (matched < 0 && !multiWordOnly && _lists.Places.Contains(text, w) && w.Length >= 3)
             {
                 var cue = PlaceCues.Before(text, words, i) is not null;
-                var common = IsCommon(text, w) || _lists.Honorifics.Contains(w.Span(text)) || _lists.OrgSuffixes.Contains(w.Span(text)) || _lists.Nrp.Contains(w.Span(text));
-                var nameLike = (_lists.FirstNames.Contains(w.Span(text)) || _lists.LastNames.Contains(w.Span(text))) && !cue && !_lists.Countries.Contains(w.Span(text));
+                var common = IsCommon(text, w) || _lists.Honorifics.Contains(text, w) || _lists.OrgSuffixes.Contains(text, w) || _lists.Nrp.Contains(text, w);
+                var nameLike = (_lists.FirstNames.Contains(text, w) || _lists.LastNames.Contains(text, w)) && !cue && !_lists.Countries.Contains(text, w);
                 var nextIsName = i + 1 < words.Count && words[i + 1].IsNameShaped && WordSplitter.Joinable(text, w, words[i + 1]) && IsName(text, words[i + 1]);
                 if ((cue || !common) && !nameLike && !nextIsName) matched = i;
             }
@@ -282,7 +282,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
         for (var i = 0; i < words.Count; i++)
         {
             if (!claims.Free(i) || words[i].Shape is not (Shape.Capitalised or Shape.Upper) || StrongPlaceCues.Before(text, words, i) is null) continue;
-            if (_lists.Nrp.Contains(words[i].Span(text)) || (IsCommon(text, words[i]) && !_lists.Places.Contains(words[i].Span(text)))) continue;
+            if (_lists.Nrp.Contains(text, words[i]) || (IsCommon(text, words[i]) && !_lists.Places.Contains(text, words[i]))) continue;
             var last = i;
             while (last + 1 < words.Count && last - i < 2 && claims.Free(last + 1) && words[last + 1].Shape is Shape.Capitalised or Shape.Upper && WordSplitter.Joinable(text, words[last], words[last + 1]) && !IsCommon(text, words[last + 1])) last++;
             claims.Claim(EntityKind.Location, i, last);
@@ -294,8 +294,8 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     {
         for (var i = first; i <= last; i++)
         {
-            var span = words[i].Span(text);
-            if (words[i].Shape != Shape.Initial && (IsCommon(text, words[i]) || _lists.OrgSuffixes.Contains(span) || _lists.Nrp.Contains(span) || _lists.JobWords.Contains(span) || _lists.Honorifics.Contains(span))) return false;
+            var w = words[i];
+            if (w.Shape != Shape.Initial && (IsCommon(text, w) || _lists.OrgSuffixes.Contains(text, w) || _lists.Nrp.Contains(text, w) || _lists.JobWords.Contains(text, w) || _lists.Honorifics.Contains(text, w))) return false;
         }
         return true;
     }
@@ -327,7 +327,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             {
                 // "patricia desrosiers": lower-case only as a listed given name plus a listed surname.
                 if (multiWordOnly && i + 1 < words.Count && claims.Free(i + 1) && words[i + 1].Shape == Shape.Lower && WordSplitter.Joinable(text, w, words[i + 1])
-                    && _lists.FirstNames.Contains(w.Span(text)) && _lists.LastNames.Contains(words[i + 1].Span(text)) && !IsCommon(text, w) && !IsCommon(text, words[i + 1]))
+                    && _lists.FirstNames.Contains(text, w) && _lists.LastNames.Contains(text, words[i + 1]) && !IsCommon(text, w) && !IsCommon(text, words[i + 1]))
                 {
                     claims.Claim(EntityKind.Person, i, i + 1);
                     i++;
@@ -360,8 +360,8 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
                 var strongCue = StrongPersonCues.Before(text, words, first) is not null;
                 var label = IsLabel(text, single, single);
                 accept = !IsCommon(text, single) && (single.Shape == Shape.Capitalised || cue || strongCue)
-                         && !_lists.Nrp.Contains(single.Span(text)) && !_lists.JobWords.Contains(single.Span(text))
-                         && (IsName(text, single) || ((label || strongCue) && !_lists.Places.Contains(single.Span(text))));
+                         && !_lists.Nrp.Contains(text, single) && !_lists.JobWords.Contains(text, single)
+                         && (IsName(text, single) || ((label || strongCue) && !_lists.Places.Contains(text, single)));
             }
             if (accept) claims.Claim(EntityKind.Person, first, last);
             i = last;
@@ -370,8 +370,8 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
 
     /// <summary>A listed given name that is also an everyday word counts when another name word sits beside it.</summary>
     private bool IsStrongName(string text, Word w, List<Word> words, int index) =>
-        _lists.FirstNames.Contains(w.Span(text)) && index + 1 < words.Count && WordSplitter.Joinable(text, w, words[index + 1]) && words[index + 1].IsNameShaped
-        && _lists.LastNames.Contains(words[index + 1].Span(text)) && !IsCommon(text, words[index + 1]);
+        _lists.FirstNames.Contains(text, w) && index + 1 < words.Count && WordSplitter.Joinable(text, w, words[index + 1]) && words[index + 1].IsNameShaped
+        && _lists.LastNames.Contains(text, words[index + 1]) && !IsCommon(text, words[index + 1]);
 
     /// <summary>Nationalities, religions and political groups, singular or plural, any case.</summary>
     private void Nationalities(string text, List<Word> words, Claims claims)
@@ -380,7 +380,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
         {
             if (!claims.Free(i)) continue;
             var span = words[i].Span(text);
-            var hit = _lists.Nrp.Contains(span)
+            var hit = _lists.Nrp.Contains(text, words[i])
                       || (span.Length > 4 && span[^1] == 's' && _lists.Nrp.Contains(span[..^1]))
                       || (span.Length > 5 && span.EndsWith("es", StringComparison.OrdinalIgnoreCase) && _lists.Nrp.Contains(span[..^2]));
             if (!hit) continue;

@@ -23,7 +23,10 @@ internal sealed class WordSet
 
     public int Count => _set.Count;
 
-    public bool Contains(ReadOnlySpan<char> word) => _prefilter.MayContain(word) && _lookup.Contains(word);
+    public bool Contains(ReadOnlySpan<char> word) => _prefilter.MayContain(word.Length, WordPrefilter.HashOf(word)) && _lookup.Contains(word);
+
+    /// <summary>Whether a word of the text is in the set, with the hash <see cref="WordSplitter"/> computed once for it.</summary>
+    public bool Contains(string text, Word word) => _prefilter.MayContain(word.Length, word.Hash) && _lookup.Contains(word.Span(text));
 
     public IEnumerable<string> Items => _set;
 
@@ -63,17 +66,25 @@ internal sealed class WordPrefilter
         foreach (var entry in list)
         {
             _lengths |= LengthBit(entry.Length);
-            if (AsciiHash(entry, entry: true) is { } hash) Set(hash);
+            if (AsciiHash(entry, entry: true) is var hash and not NoHash) Set(hash);
         }
     }
 
+    /// <summary>Whether a word of this length and <see cref="HashOf"/> may be in the list.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool MayContain(ReadOnlySpan<char> word)
+    public bool MayContain(int length, ulong hash)
     {
-        if (word.Length == 0) return true;
-        if ((_lengths & LengthBit(word.Length)) == 0) return false;
-        return AsciiHash(word, entry: false) is not { } hash || (IsSet((int)hash & _mask) && IsSet((int)(hash >> 32) & _mask));
+        if (length == 0) return true;
+        if ((_lengths & LengthBit(length)) == 0) return false;
+        return hash == NoHash || (IsSet((int)hash & _mask) && IsSet((int)(hash >> 32) & _mask));
     }
+
+    public bool MayContain(ReadOnlySpan<char> word) => MayContain(word.Length, HashOf(word));
+
+    /// <summary>The hash of a word's upper-case ASCII form, or <see cref="NoHash"/> when it has a non-ASCII character.</summary>
+    public static ulong HashOf(ReadOnlySpan<char> word) => AsciiHash(word, entry: false);
+
+    public const ulong NoHash = 0;
 
     private void Set(ulong hash)
     {
@@ -82,18 +93,19 @@ internal sealed class WordPrefilter
 
     private bool IsSet(int bit) => (_bloom[bit >> 6] & (1UL << bit)) != 0;
 
-    /// <summary>FNV-1a of the upper-case ASCII form; null for a word with a non-ASCII character, or an entry that can
-    /// equal no ASCII word.</summary>
-    private static ulong? AsciiHash(ReadOnlySpan<char> text, bool entry)
+    /// <summary>FNV-1a of the upper-case ASCII form (never <see cref="NoHash"/>); <see cref="NoHash"/> for a word
+    /// with a non-ASCII character, or an entry that can equal no ASCII word.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ulong AsciiHash(ReadOnlySpan<char> text, bool entry)
     {
         var hash = 14695981039346656037UL;
         foreach (var c in text)
         {
             var upper = c < 128 || entry ? char.ToUpperInvariant(c) : '\uffff';
-            if (upper >= 128) return null;
+            if (upper >= 128) return NoHash;
             hash = (hash ^ upper) * 1099511628211UL;
         }
-        return hash;
+        return hash == NoHash ? 1 : hash;
     }
 
     private static ulong LengthBit(int length) => 1UL << Math.Min(length, 63);

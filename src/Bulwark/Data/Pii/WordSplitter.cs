@@ -3,8 +3,9 @@ namespace Bulwark.Data.Pii;
 /// <summary>How a word is written: the first signal of a proper noun.</summary>
 internal enum Shape { Lower, Capitalised, Upper, Initial, Other }
 
-/// <summary>A word of letters (with inner apostrophes and hyphens) at [Start, End) of the text.</summary>
-internal readonly record struct Word(int Start, int End, Shape Shape)
+/// <summary>A word of letters (with inner apostrophes and hyphens) at [Start, End) of the text, with the hash that
+/// word lists look it up by (<see cref="WordPrefilter.HashOf"/>), computed once.</summary>
+internal readonly record struct Word(int Start, int End, Shape Shape, ulong Hash)
 {
     public int Length => End - Start;
 
@@ -31,7 +32,8 @@ internal static class WordSplitter
             while (i < text.Length && (char.IsLetter(text[i]) || (text[i] is '\'' or '’' or '-' && i + 1 < text.Length && char.IsLetter(text[i + 1]) && i > start && !IsPossessive(text, i)))) i++;
             // Letters glued to digits ("abc123") are identifiers, not words.
             if ((start > 0 && char.IsAsciiDigit(text[start - 1])) || (i < text.Length && char.IsAsciiDigit(text[i]))) continue;
-            words.Add(new Word(start, i, ShapeOf(text.AsSpan(start, i - start))));
+            var word = text.AsSpan(start, i - start);
+            words.Add(new Word(start, i, ShapeOf(word), WordPrefilter.HashOf(word)));
         }
         return words;
     }
@@ -103,7 +105,11 @@ internal sealed class CueSet
         if (p == start) return null;
         var wordStart = p;
         while (wordStart > 0 && (char.IsLetter(text[wordStart - 1]) || text[wordStart - 1] is '\'' or '’')) wordStart--;
-        if (wordStart == p || !_lastWords.MayContain(text.AsSpan(wordStart, p - wordStart)) || !_lookup.TryGetValue(text.AsSpan(wordStart, p - wordStart), out var cues)) return null;
+        if (wordStart == p) return null;
+        // The word before is nearly always the previous word of the list, whose hash is known.
+        var previous = text.AsSpan(wordStart, p - wordStart);
+        var hash = index > 0 && words[index - 1].Start == wordStart && words[index - 1].End == p ? words[index - 1].Hash : WordPrefilter.HashOf(previous);
+        if (!_lastWords.MayContain(previous.Length, hash) || !_lookup.TryGetValue(previous, out var cues)) return null;
         foreach (var cue in cues)
         {
             if (p < cue.Length) continue;
