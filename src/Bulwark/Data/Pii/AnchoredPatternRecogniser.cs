@@ -27,7 +27,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
     private readonly Anchor _anchor;
     private readonly int _fewestDigits;
     private readonly ContextVocabulary _contextWords;
-    private readonly List<RunStretches.Key> _stretchKeys = [];
+    private readonly RunStretches.Key[] _stretchKeys;
 
     /// <summary>What this recogniser's rules run next to.</summary>
     public Anchor AnchorKind => _anchor;
@@ -39,17 +39,19 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         _fewestDigits = Math.Max(1, _entries.Min(e => e.Rule.MinDigits));
         _contextWords = new ContextVocabulary(_entries.Select(e => e.Rule.ContextWords));
         foreach (var entry in _entries.Where(e => e.Rule.ContextWords.Count > 0)) entry.ContextWords = _contextWords.WordsOf(entry.Rule.ContextWords);
+        var keys = new List<RunStretches.Key>();
         foreach (var entry in _entries.Where(e => e.Facts is not null))
         {
             // Rules with the same characters and reach share one reading of each run.
-            var index = _stretchKeys.FindIndex(entry.StretchKey.SameAs);
+            var index = keys.FindIndex(entry.StretchKey.SameAs);
             if (index < 0)
             {
-                index = _stretchKeys.Count;
-                _stretchKeys.Add(entry.StretchKey);
+                index = keys.Count;
+                keys.Add(entry.StretchKey);
             }
             entry.StretchIndex = index;
         }
+        _stretchKeys = [.. keys];
     }
 
     /// <summary>Whether rules read their values' facts before anything else (off only to test that findings do not change).</summary>

@@ -36,9 +36,10 @@ internal sealed class RunStretches
         public bool SameAs(Key other) => Reach == other.Reach && Chars.SameAs(other.Chars);
     }
 
-    public RunStretches(IReadOnlyList<Key> keys)
+    /// <param name="keys">The recogniser's keys, built once and shared by every text it reads.</param>
+    public RunStretches(Key[] keys)
     {
-        _keys = [.. keys];
+        _keys = keys;
         _stretches = new StretchCounts[_keys.Length * MaxStretches];
         _counts = new int[_keys.Length];
         _computedFor = new int[_keys.Length];

@@ -23,7 +23,7 @@ internal sealed class WordSet
 
     public int Count => _set.Count;
 
-    public bool Contains(ReadOnlySpan<char> word) => _prefilter.MayContain(word.Length, WordPrefilter.HashOf(word)) && _lookup.Contains(word);
+    public bool Contains(ReadOnlySpan<char> word) => _prefilter.MayContain(word) && _lookup.Contains(word);
 
     /// <summary>Whether a word of the text is in the set, with the hash <see cref="WordSplitter"/> computed once for it.</summary>
     public bool Contains(string text, Word word) => _prefilter.MayContain(word.Length, word.Hash) && _lookup.Contains(word.Span(text));
