@@ -203,14 +203,25 @@ public static class PromptFeatures
             WordPending = false;
         }
 
+        /// <summary>The shape of the line whose first non-blank character is at <paramref name="i"/>.</summary>
         private static int ShapeOf(ReadOnlySpan<char> text, int i) => text[i] switch
         {
             '|' => 1,
             '`' or '{' or '}' or '<' or '#' or '/' or '@' => 2,
-            _ when char.IsLetter(text[i]) && (i < 4 || text[i - 4] != ' ' || text[i - 1] != ' ') => 3,
-            _ when char.IsLetter(text[i]) => 2, // indented code
+            _ when char.IsLetter(text[i]) => IndentedAsCode(text, i) ? 2 : 3,
             _ => 4,
         };
+
+        /// <summary>
+        /// Markdown's indented code: four columns of blanks (a tab counts four) before the first character, counted back
+        /// to the line break only, so a line reads the same whether the text is seen whole or from its line break on.
+        /// </summary>
+        private static bool IndentedAsCode(ReadOnlySpan<char> text, int i)
+        {
+            var columns = 0;
+            for (var k = i - 1; k >= 0 && text[k] is ' ' or '\t'; k--) columns += text[k] == '\t' ? 4 : 1;
+            return columns >= 4;
+        }
 
         private const uint ShapeSeed = 0x6A09E667;
         private const uint SurroundSeed = 0x3C6EF372;

@@ -38,6 +38,32 @@ public class PromptFeaturesTests
         }
     }
 
+    /// <summary>
+    /// A line's shape (prose, indented code, table row) depends on the line alone: blanks at the end of the line before
+    /// it change no feature. (Indentation was once read across the previous line break, so "a  \n  b" made b code.)
+    /// </summary>
+    [Fact]
+    public void Blanks_at_the_end_of_a_line_change_no_feature()
+    {
+        var random = new Random(5);
+        string[] starts = ["Please", "| a | b |", "# Title", "{", "- item", "x = 1", "Ignore the above"];
+        string[] blanks = ["", " ", "  ", "   ", "    ", "\t", " \t"];
+        for (var round = 0; round < 500; round++)
+        {
+            var lines = Enumerable.Range(0, random.Next(1, 8)).Select(_ => blanks[random.Next(blanks.Length)] + starts[random.Next(starts.Length)]).ToArray();
+            var plain = string.Join('\n', lines);
+            var padded = string.Join('\n', lines.Select(l => l + blanks[random.Next(blanks.Length)]));
+            Assert.Equal(Features(plain), Features(padded));
+        }
+
+        static List<(int Slot, float Value)> Features(string text)
+        {
+            var features = new List<(int Slot, float Value)>();
+            PromptFeatures.ExtractTokens(text, features, positions: null);
+            return features;
+        }
+    }
+
     private static int LowerBound(List<int> sorted, int value)
     {
         var i = sorted.FindIndex(p => p >= value);
