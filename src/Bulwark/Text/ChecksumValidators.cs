@@ -449,12 +449,23 @@ public static class ChecksumValidators
         System.Net.IPAddress.TryParse(value, out var address) && (value.Contains(':', StringComparison.Ordinal) || value.Split('.').All(p => p.Length == 1 || p[0] != '0'))
         && !System.Net.IPAddress.IsLoopback(address) && !address.Equals(System.Net.IPAddress.Any) && !address.Equals(System.Net.IPAddress.Broadcast) && !address.Equals(System.Net.IPAddress.IPv6Any);
 
-    /// <summary>A calendar date that exists (day-month-year or year-month-day, any of / - . as separators).</summary>
+    /// <summary>
+    /// A calendar date that exists (day-month-year or year-month-day, any of / - . as separators), whatever time of day
+    /// follows it ("2024-08-26 19:15:21", "2024-08-26T19:15:21Z").
+    /// </summary>
     public static bool CalendarDate(string value)
     {
         var parts = value.Split(['/', '-', '.', ' '], StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length < 3 || !int.TryParse(parts[0], out var a) || !int.TryParse(parts[1], out var b) || !int.TryParse(parts[2].Length > 4 ? parts[2][..4] : parts[2], out var c)) return false;
+        if (parts.Length < 3 || !int.TryParse(parts[0], out var a) || !int.TryParse(parts[1], out var b) || !int.TryParse(LeadingDigits(parts[2]), out var c)) return false;
         return parts[0].Length == 4 ? Exists(a, b, c) : Exists(c < 100 ? c + 1900 : c, b, a) || Exists(c < 100 ? c + 1900 : c, a, b);
+    }
+
+    /// <summary>The third part's number: its digits before a time ("26T19:15"), at most four.</summary>
+    private static string LeadingDigits(string part)
+    {
+        var digits = part.AsSpan(0, Math.Min(part.Length, 4));
+        var end = digits.IndexOfAnyExceptInRange('0', '9');
+        return (end < 0 ? digits : digits[..end]).ToString();
     }
 
     private static bool Exists(int year, int month, int day) =>

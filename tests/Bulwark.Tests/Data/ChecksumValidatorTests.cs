@@ -37,6 +37,7 @@ public class ChecksumValidatorTests
     [InlineData("bech32", "bc1qmzqwslahccg056zgt3ljur0e33mfyd5hrgyl9y", "bc1qmzqwslahccg056zgt3ljur0e33mfyd5hrgyl9q")]
     [InlineData("luhn-short", "046454872", "046454873")]
     [InlineData("calendar-date", "29/02/2024", "29/02/2023")]
+    [InlineData("calendar-date", "2024-08-26T19:15:21Z", "2023-02-29T19:15:21Z")]
     [InlineData("ip-address", "203.0.113.77", "0.0.0.0")]
     [InlineData("phone-number", "+44 20 7946 0958", "+44 20 7946")]
     public void Validator_accepts_a_valid_value_and_rejects_its_near_miss(string validator, string valid, string invalid)
