@@ -219,7 +219,7 @@ public static class PromptFeatures
         private static bool IndentedAsCode(ReadOnlySpan<char> text, int i)
         {
             var columns = 0;
-            for (var k = i - 1; k >= 0 && text[k] is ' ' or '\t'; k--) columns += text[k] == '\t' ? 4 : 1;
+            for (var k = i - 1; k >= 0 && columns < 4 && text[k] is ' ' or '\t'; k--) columns += text[k] == '\t' ? 4 : 1;
             return columns >= 4;
         }
 
