@@ -461,11 +461,11 @@ public static class ChecksumValidators
     }
 
     /// <summary>The third part's number: its digits before a time ("26T19:15"), at most four.</summary>
-    private static string LeadingDigits(string part)
+    private static ReadOnlySpan<char> LeadingDigits(string part)
     {
         var digits = part.AsSpan(0, Math.Min(part.Length, 4));
         var end = digits.IndexOfAnyExceptInRange('0', '9');
-        return (end < 0 ? digits : digits[..end]).ToString();
+        return end < 0 ? digits : digits[..end];
     }
 
     private static bool Exists(int year, int month, int day) =>

@@ -23,8 +23,7 @@ internal sealed class ContextVocabulary
             if (_ids.TryAdd(word, _words.Count)) _words.Add(word);
         }
         _search = SearchValues.Create(_words.ToArray(), StringComparison.OrdinalIgnoreCase);
-        // One-letter words, or a second character outside ASCII, would need more than the two-letter table.
-        _wordsStartWithLetters = _words.All(w => char.IsAsciiLetter(w[0]) && w.Length > 1 && w[1] < 128);
+        _wordsStartWithLetters = _words.All(InPairTable);
         _byFirstTwo = ByFirstTwo(_words);
         _byFirstChar = Enumerable.Range(0, _words.Count).GroupBy(id => char.ToUpperInvariant(_words[id][0])).ToDictionary(g => g.Key, g => g.ToArray());
     }
@@ -99,10 +98,13 @@ internal sealed class ContextVocabulary
     /// <summary>A slot for an ASCII letter and the ASCII character after it, both in lower case.</summary>
     private static int PairKey(char first, char second) => ((first | 0x20) - 'a') * 128 + (second < 128 ? char.ToLowerInvariant(second) : 0);
 
+    /// <summary>Whether the two-letter table can hold the word: not a one-letter word, nor one with a second character outside ASCII.</summary>
+    private static bool InPairTable(string word) => char.IsAsciiLetter(word[0]) && word.Length > 1 && word[1] < 128;
+
     private static int[]?[] ByFirstTwo(List<string> words)
     {
         var table = new int[]?[26 * 128];
-        foreach (var group in Enumerable.Range(0, words.Count).Where(id => char.IsAsciiLetter(words[id][0]) && words[id].Length > 1 && words[id][1] < 128)
+        foreach (var group in Enumerable.Range(0, words.Count).Where(id => InPairTable(words[id]))
                      .GroupBy(id => PairKey(words[id][0], words[id][1])))
             table[group.Key] = [.. group];
         return table;

@@ -53,16 +53,13 @@ internal sealed class RunStretches
     private void ReadRun(string text)
     {
         var chars = default(CharMask);
-        int digits = 0, upper = 0, lower = 0;
+        var counter = new Counter();
         foreach (var c in text.AsSpan(_runStart, _runEnd - _runStart))
         {
             chars |= CharMask.Of(c);
-            if (char.IsAsciiDigit(c)) digits++;
-            else if (char.IsAsciiLetterUpper(c)) upper++;
-            else if (char.IsAsciiLetterLower(c)) lower++;
+            counter.Add(c);
         }
-        var length = _runEnd - _runStart;
-        (_runChars, _runCounts) = (chars, new StretchCounts(digits, upper, lower, length - digits - upper - lower, length));
+        (_runChars, _runCounts) = (chars, counter.Counts);
         _before = _runStart > 0 ? text[_runStart - 1] : ' ';
         _after = _runEnd < text.Length ? text[_runEnd] : ' ';
         _readRun = _run;
@@ -149,11 +146,17 @@ internal sealed class RunStretches
         {
             if (c > '\x7f') NonAscii = true;
             if (!chars.Contains(c)) return false;
+            Add(c);
+            return true;
+        }
+
+        /// <summary>Counts <paramref name="c"/> by its kind; anything but an ASCII digit or letter is other.</summary>
+        public void Add(char c)
+        {
             if (char.IsAsciiDigit(c)) _digits++;
             else if (char.IsAsciiLetterUpper(c)) _upper++;
             else if (char.IsAsciiLetterLower(c)) _lower++;
             else _other++;
-            return true;
         }
     }
 }

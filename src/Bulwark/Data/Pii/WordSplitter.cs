@@ -84,7 +84,7 @@ internal sealed class CueSet
     private readonly Dictionary<string, string[]> _byLastWord;
     private readonly Dictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    // Most words follow no cue word: their lengths and first letters answer them before a case-insensitive lookup.
+    // Most words follow no cue word: the prefilter (lengths, upper-case forms) answers them before a case-insensitive lookup.
     private readonly WordPrefilter _lastWords;
 
     public CueSet(params string[] cues)
