@@ -17,7 +17,7 @@ public class ValueFactsTests
         "1", "23", "456", "7890", "12345678", "-", " ", ".", "/", ":", "(", ")", "+", "A", "B", "Z", "x", "0x", "ab", "cf", "\n",
         "DE", "IT", "T", "é", "٣", "\u00a0", "ſ", "K", "SSN", "phone", "card", "born", "DOB", "May", "2019", "1990-01-02",
         "4111 1111 1111 1111", "GB82 WEST 1234 5698 7654 32", "tel", "No", "ID", "@", "a.b", "mail.com", "user", "3c:22:fb:7a:91:0e",
-        "10.0.4.17", "fe80::1", "+44 20 7946 0958", "(555) 123-4567", "123-45-6789", "AB 12 34 56 C", "X1234567L", "S1234567D",
+        "10.0.4.17", "fe80::1", "8b0acde1-f692", "T19:15:21Z", "_", "=", "+44 20 7946 0958", "(555) 123-4567", "123-45-6789", "AB 12 34 56 C", "X1234567L", "S1234567D",
     ];
 
     [Fact]
@@ -136,6 +136,65 @@ public class ValueFactsTests
     [InlineData(@"x(?<secret>\d{2})")] // matches more than it reports
     [InlineData(@"((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))")]
     public void Patterns_the_reader_does_not_follow_get_no_facts(string pattern) => Assert.Null(ValueFacts.Of(pattern, "secret"));
+
+    [Theory]
+    [InlineData(@"(?<![\w.-])(?<secret>\d{3})(?![\w-]|[.,]\d)", "-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz", "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")]
+    [InlineData(@"(?<![\w+/.-])(?!(?:19|20)\d\d)(?<secret>\d+)(?!\w|-\d)", "+-./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")]
+    [InlineData(@"(?<![A-Z:])(?<secret>[A-Z]{2}\d{2})", ":ABCDEFGHIJKLMNOPQRSTUVWXYZ", "")]
+    [InlineData(@"(?<!\+)(?<secret>\d)(?![\]\-])", "+", "-]")]
+    public void Bounds_are_read_from_the_lookarounds_that_fence_the_value(string pattern, string notBefore, string notAfter)
+    {
+        var bounds = ValueBounds.Of(pattern, "secret");
+        Assert.NotNull(bounds);
+        Assert.Equal((notBefore, notAfter), (Members(bounds.NotBefore), Members(bounds.NotAfter)));
+
+        static string Members(CharMask set) => new(Enumerable.Range(0, 128).Select(c => (char)c).Where(set.Contains).ToArray());
+    }
+
+    [Theory]
+    [InlineData(@"(?<secret>\d{3})(?![\w-])")] // nothing before the value is fenced off
+    [InlineData(@"(?<![\w-])x(?<secret>\d{3})")] // the match holds more than the value
+    [InlineData(@"(?<![\w-])(?<secret>\d{3})(?![\w-])|y")] // another branch has no fence
+    [InlineData(@"(?<![^a])(?<secret>\d)(?!\p{L})")] // negated classes and categories are not read
+    [InlineData(@"(?<![\w-])(?<other>\d{3})(?![\w-])")] // not the secret group
+    public void Patterns_without_a_plain_fence_get_no_bounds(string pattern) => Assert.Null(ValueBounds.Of(pattern, "secret"));
+
+    [Fact]
+    public void Uuids_and_timestamps_cannot_hold_a_card_number()
+    {
+        var rule = Catalog.Rules.Single(r => r.Id == "BW-DATA-PII-CREDIT-CARD");
+        var (bounds, facts) = (ValueBounds.Of(rule.Pattern!, rule.SecretGroup)!, ValueFacts.Of(rule.Pattern!, rule.SecretGroup)!);
+        foreach (var text in new[] { "id 20717917-2161-43f3-8f5d-cec71f8ea621 ok", "at 2024-08-26T19:15:21.123Z INFO" })
+            Assert.False(bounds.MayHold(text, 0, text.Length, 3, text.Length - 3, facts), text);
+        const string card = "card 4111 1111 1111 1111.";
+        Assert.True(bounds.MayHold(card, 0, card.Length, 5, card.Length - 1, facts));
+    }
+
+    [Fact]
+    public void Every_value_a_rule_reports_lies_within_its_bounds()
+    {
+        // Bounds are necessary conditions: for every value the regex finds in a window, with any run that overlaps it,
+        // the check must keep the window.
+        var random = new Random(23);
+        var texts = DigitRules.SelectMany(r => r.MustMatch).Concat(Enumerable.Range(0, 3000).Select(_ => RandomText(random))).ToList();
+        var checkedRules = 0;
+        foreach (var rule in DigitRules)
+        {
+            if (ValueBounds.Of(rule.Pattern!, rule.SecretGroup) is not { } bounds || ValueFacts.Of(rule.Pattern!, rule.SecretGroup) is not { } facts) continue;
+            checkedRules++;
+            var pattern = RulePattern.Create(rule, TimeSpan.FromSeconds(1));
+            foreach (var text in texts)
+            {
+                for (var m = pattern.Regex.Match(text); m.Success; m = m.NextMatch())
+                {
+                    if (m.Length == 0) continue;
+                    foreach (var (start, end) in new[] { (m.Index, m.Index + m.Length), (m.Index + m.Length - 1, m.Index + m.Length), (Math.Max(0, m.Index - 3), m.Index + 1) })
+                        Assert.True(bounds.MayHold(text, 0, text.Length, start, end, facts), $"{rule.Id}: '{m.Value}' in '{text}' was ruled out");
+                }
+            }
+        }
+        Assert.True(checkedRules >= 30, $"only {checkedRules} rules have bounds");
+    }
 
     private static string RandomText(Random random) =>
         string.Concat(Enumerable.Range(0, random.Next(1, 30)).Select(_ => Pieces[random.Next(Pieces.Length)]));

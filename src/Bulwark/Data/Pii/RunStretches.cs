@@ -133,7 +133,7 @@ internal sealed class RunStretches
         return count;
     }
 
-    private struct Counter
+    internal struct Counter
     {
         private int _digits, _upper, _lower, _other;
 

@@ -1,0 +1,199 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Bulwark.Data.Pii;
+
+/// <summary>
+/// The characters that may not stand right before or right after a rule's value, read from the negative
+/// lookarounds that fence its secret group: <c>(?&lt;![\w.-])(?&lt;secret&gt;…)(?![\w-]|[.,]\d)</c> says no word
+/// character, dot or dash before the value and no word character or dash after it. A UUID or a log timestamp is full
+/// of digit stretches, but each is glued to a letter, a dash or a colon, so no value can start or end there: the
+/// window is dropped before its regex.
+/// </summary>
+/// <remarks>
+/// Sound by construction: only a pattern whose whole match is the secret group (between the lookarounds there are
+/// only other zero-width assertions) gets bounds; each set holds only ASCII characters its lookaround surely matches
+/// (single-class alternatives of plain classes); the window's own edges count as allowed borders, since the regex
+/// sees the window as its whole input; and a window with any non-ASCII character is left to the regex.
+/// </remarks>
+internal sealed record ValueBounds(CharMask NotBefore, CharMask NotAfter)
+{
+    /// <summary>The bounds of the value <paramref name="pattern"/> reports in <paramref name="secretGroup"/>, or null
+    /// when the pattern is not of the fenced shape.</summary>
+    public static ValueBounds? Of(string pattern, string secretGroup)
+    {
+        var at = 0;
+        if (!Lookaround(pattern, ref at, "(?<!", out var notBefore)) return null;
+        // Other assertions may stand between the lookbehind and the value ("(?!(?:19|20)\d\d-…)"): they match nothing.
+        while (pattern.AsSpan(at).StartsWith("(?!") || pattern.AsSpan(at).StartsWith("(?="))
+        {
+            if (!SkipGroup(pattern, ref at)) return null;
+        }
+        var open = $"(?<{secretGroup}>";
+        if (!pattern.AsSpan(at).StartsWith(open)) return null;
+        if (!SkipGroup(pattern, ref at)) return null;
+        var notAfter = default(CharMask);
+        if (at < pattern.Length && !Lookaround(pattern, ref at, "(?!", out notAfter)) return null;
+        if (at != pattern.Length) return null;
+        return notBefore.IsEmpty && notAfter.IsEmpty ? null : new ValueBounds(notBefore, notAfter);
+    }
+
+    /// <summary>
+    /// Whether a value with <paramref name="facts"/> that overlaps the run [<paramref name="runStart"/>,
+    /// <paramref name="runEnd"/>) can lie in the window [<paramref name="from"/>, <paramref name="to"/>) between
+    /// allowed neighbours: in the stretch of value characters around the run, from its first allowed start to its last
+    /// allowed end, there must be room for the value.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool MayHold(string text, int from, int to, int runStart, int runEnd, ValueFacts facts)
+    {
+        if (!Ascii.IsValid(text.AsSpan(from, to - from))) return true;
+        var chars = facts.Chars;
+        var i = Math.Max(from, runStart);
+        var last = Math.Min(to, runEnd);
+        while (i < last)
+        {
+            if (!chars.Contains(text[i]))
+            {
+                i++;
+                continue;
+            }
+            var (a, b) = (i, i);
+            while (a > from && chars.Contains(text[a - 1])) a--;
+            while (b < to && chars.Contains(text[b])) b++;
+            if (Fits(text, from, to, a, b, runStart, runEnd, facts)) return true;
+            i = b + 1;
+        }
+        return false;
+    }
+
+    /// <summary>Whether the stretch [a, b) has room for the value between its first allowed start and last allowed end.</summary>
+    private bool Fits(string text, int from, int to, int a, int b, int runStart, int runEnd, ValueFacts facts)
+    {
+        var start = a;
+        while (start < b && start > from && NotBefore.Contains(text[start - 1])) start++;
+        var end = b;
+        while (end > start && end < to && NotAfter.Contains(text[end])) end--;
+        // The value must overlap the run: start before its end, end after its start.
+        if (start >= end || start >= runEnd || end <= runStart) return false;
+        var counter = new RunStretches.Counter();
+        foreach (var c in text.AsSpan(start, end - start)) counter.Add(c);
+        return facts.Admits(counter.Counts);
+    }
+
+    /// <summary>Reads "(?&lt;!…)" or "(?!…)" at <paramref name="at"/>: the characters its single-class alternatives match.</summary>
+    private static bool Lookaround(string pattern, ref int at, string opening, out CharMask set)
+    {
+        set = default;
+        if (!pattern.AsSpan(at).StartsWith(opening)) return false;
+        var start = at + opening.Length;
+        if (!SkipGroup(pattern, ref at)) return false;
+        foreach (var alternative in TopLevelAlternatives(pattern.AsSpan(start, at - 1 - start)))
+        {
+            if (PlainClass(alternative) is { } members) set |= members;
+        }
+        return true;
+    }
+
+    private static List<string> TopLevelAlternatives(ReadOnlySpan<char> body)
+    {
+        var result = new List<string>();
+        int depth = 0, from = 0;
+        for (var i = 0; i < body.Length; i++)
+        {
+            switch (body[i])
+            {
+                case '\\': i++; break;
+                case '[': i = ClassEnd(body, i); break;
+                case '(': depth++; break;
+                case ')': depth--; break;
+                case '|' when depth == 0:
+                    result.Add(body[from..i].ToString());
+                    from = i + 1;
+                    break;
+            }
+        }
+        result.Add(body[from..].ToString());
+        return result;
+    }
+
+    /// <summary>
+    /// The ASCII members of an alternative that is one plain class: "\w", "\d", "\s", an escaped or literal symbol, or
+    /// "[…]" of those and ranges. Null for anything else (a negation, a Unicode category, a sequence).
+    /// </summary>
+    private static CharMask? PlainClass(string atom)
+    {
+        if (atom.Length == 1 && !char.IsAsciiLetterOrDigit(atom[0]) && atom[0] is not ('.' or '^' or '$')) return CharMask.Of(atom[0]);
+        if (atom.Length == 2 && atom[0] == '\\') return Escape(atom[1]);
+        if (atom.Length < 3 || atom[0] != '[' || atom[^1] != ']' || atom[1] == '^' || ClassEnd(atom, 0) != atom.Length - 1) return null;
+        var set = default(CharMask);
+        for (var i = 1; i < atom.Length - 1; i++)
+        {
+            CharMask? member;
+            char? single = null;
+            if (atom[i] == '\\')
+            {
+                member = Escape(atom[++i]);
+                if (!char.IsAsciiLetter(atom[i])) single = atom[i];
+            }
+            else
+            {
+                member = CharMask.Of(atom[i]);
+                single = atom[i];
+            }
+            if (member is null) return null;
+            // A range "a-z" (a '-' first or last is itself).
+            if (single is { } low && i + 2 < atom.Length - 1 && atom[i + 1] == '-')
+            {
+                var high = atom[i + 2];
+                if (high == '\\' || high < low) return null;
+                member = CharMask.Range(low, high);
+                i += 2;
+            }
+            set |= member.Value;
+        }
+        return set;
+    }
+
+    private static CharMask? Escape(char c) => c switch
+    {
+        'w' => CharMask.Word,
+        'd' => CharMask.Digits,
+        's' => CharMask.Space,
+        _ when !char.IsAsciiLetterOrDigit(c) && c < 128 => CharMask.Of(c),
+        _ => null,
+    };
+
+    /// <summary>Moves <paramref name="at"/> past the group that opens there; false when it is not closed.</summary>
+    private static bool SkipGroup(string pattern, ref int at)
+    {
+        var depth = 0;
+        for (var i = at; i < pattern.Length; i++)
+        {
+            switch (pattern[i])
+            {
+                case '\\': i++; break;
+                case '[': i = ClassEnd(pattern, i); break;
+                case '(': depth++; break;
+                case ')' when --depth == 0:
+                    at = i + 1;
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The index of the ']' that closes the class opening at <paramref name="open"/> (a ']' first is a member).</summary>
+    private static int ClassEnd(ReadOnlySpan<char> pattern, int open)
+    {
+        var i = open + 1;
+        if (i < pattern.Length && pattern[i] == '^') i++;
+        if (i < pattern.Length && pattern[i] == ']') i++;
+        for (; i < pattern.Length; i++)
+        {
+            if (pattern[i] == '\\') i++;
+            else if (pattern[i] == ']') return i;
+        }
+        return pattern.Length;
+    }
+}
