@@ -83,4 +83,35 @@ public class AddressBranchTests
         }
         Assert.InRange(matched, 300, 2700); // both answers were exercised
     }
+
+    /// <summary>The street-address cue never drops a run that a match of the whole pattern overlaps, on text where
+    /// addresses sit among log lines, assignments and brackets (the cue cuts its window at such characters).</summary>
+    [Fact]
+    public void The_address_cue_keeps_every_run_a_match_overlaps()
+    {
+        var whole = new System.Text.RegularExpressions.Regex(Address.Pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.ExplicitCapture);
+        var cue = WindowCue.For(Address.Id, Address.Pattern)!;
+        string[] pieces = [.. Address.MustMatch, "12", "4410", " ", "\n", ", ", "Main", "Street", "St.", "Road", "Apt 5", "PO Box 44", "Hauptstraße", "rue", "de", "Paix",
+            "Elm", "USS", "Enterprise", "Box", "2210", "APO AE 09123", "221", "gatan", "TRACE_TEAM=372623", "2024-06-24T02:07:38.626Z INFO", "[worker-3]", "=", ":", "_", "/",
+            "\"", "x", "Ülkü", "10115 Berlin", "path", "view", "run", "Port 8080"];
+        var random = new Random(9);
+        var (kept, dropped) = (0, 0);
+        for (var round = 0; round < 3000; round++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 14)).Select(_ => pieces[random.Next(pieces.Length)] + (random.Next(3) == 0 ? " " : "")));
+            var matches = whole.Matches(text).Where(m => m.Length > 0).ToList();
+            for (var start = text.AsSpan().IndexOfAnyInRange('0', '9'); start >= 0;)
+            {
+                var end = start;
+                while (end < text.Length && char.IsAsciiLetterOrDigit(text[end])) end++;
+                var overlapped = matches.Any(m => m.Index < end && m.Index + m.Length > start);
+                var mayMatch = cue.MayMatch(text, start, end, 0, text.Length);
+                Assert.True(mayMatch || !overlapped, $"run {start}..{end} of '{text}' was dropped");
+                (kept, dropped) = mayMatch ? (kept + 1, dropped) : (kept, dropped + 1);
+                var next = text.AsSpan(end).IndexOfAnyInRange('0', '9');
+                start = next < 0 ? -1 : end + next;
+            }
+        }
+        Assert.True(kept > 500 && dropped > 500, $"kept {kept}, dropped {dropped}");
+    }
 }

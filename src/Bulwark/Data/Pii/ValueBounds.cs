@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace Bulwark.Data.Pii;
 
@@ -14,7 +13,7 @@ namespace Bulwark.Data.Pii;
 /// Sound by construction: only a pattern whose whole match is the secret group (between the lookarounds there are
 /// only other zero-width assertions) gets bounds; each set holds only ASCII characters its lookaround surely matches
 /// (single-class alternatives of plain classes); the window's own edges count as allowed borders, since the regex
-/// sees the window as its whole input; and a window with any non-ASCII character is left to the regex.
+/// sees the window as its whole input; and a stretch beside a non-ASCII character is left to the regex.
 /// </remarks>
 internal sealed record ValueBounds(CharMask NotBefore, CharMask NotAfter)
 {
@@ -47,7 +46,6 @@ internal sealed record ValueBounds(CharMask NotBefore, CharMask NotAfter)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool MayHold(string text, int from, int to, int runStart, int runEnd, ValueFacts facts)
     {
-        if (!Ascii.IsValid(text.AsSpan(from, to - from))) return true;
         var chars = facts.Chars;
         var i = Math.Max(from, runStart);
         var last = Math.Min(to, runEnd);
@@ -55,12 +53,16 @@ internal sealed record ValueBounds(CharMask NotBefore, CharMask NotAfter)
         {
             if (!chars.Contains(text[i]))
             {
+                if (text[i] > '\x7f') return true; // runs are ASCII; should one not be, the regex decides
                 i++;
                 continue;
             }
             var (a, b) = (i, i);
             while (a > from && chars.Contains(text[a - 1])) a--;
             while (b < to && chars.Contains(text[b])) b++;
+            // A value overlapping the run's ASCII leaves the stretch only through a non-ASCII neighbour
+            // (\d and \w reach past ASCII): there the regex decides.
+            if ((a > from && text[a - 1] > '\x7f') || (b < to && text[b] > '\x7f')) return true;
             if (Fits(text, from, to, a, b, runStart, runEnd, facts)) return true;
             i = b + 1;
         }
