@@ -157,8 +157,6 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         // Start the window on a word boundary, so a lookbehind cannot mistake the middle of a token for its start.
         for (var back = 0; from > scannedTo && from > 0 && back < 64 && char.IsLetterOrDigit(text[from - 1]); back++) from--;
         if (to <= from) return;
-        // A UUID or a timestamp has digit stretches, but glued to letters and dashes the rule's value may not touch.
-        if (UseValueFacts && entry is { Bounds: { } bounds, Facts: { } facts } && !bounds.MayHold(text, from, to, runStart, runEnd, facts)) return;
         // A rule that needs a context word skips runs without one near them: one lookup in the text's word index.
         if (entry.ContextWords is { } words && !(context ??= _contextWords.Index(text)).Near(runStart, runEnd, rule.ContextWithin + reach, words)) return;
         // Hashes, versions and timestamps cannot hold this rule's value: skip them without a regex.
@@ -214,7 +212,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         /// <summary>What may not stand beside the value, read from the lookarounds that fence it; null when they do not say.</summary>
         public ValueBounds? Bounds { get; } = ValueBounds.Of(pattern.Rule.Pattern!, pattern.Rule.SecretGroup);
 
-        public RunStretches.Key StretchKey => new(Facts?.Chars ?? default, Rule.Window > 0 ? Rule.Window : DefaultReach);
+        public RunStretches.Key StretchKey => new(Facts?.Chars ?? default, Rule.Window > 0 ? Rule.Window : DefaultReach, Bounds?.NotBefore ?? default, Bounds?.NotAfter ?? default);
 
         /// <summary>This rule's place among the recogniser's stretch keys.</summary>
         public int StretchIndex { get; set; }

@@ -5,7 +5,8 @@ namespace Bulwark.Data.Pii;
 /// <summary>
 /// For the digit run being scanned, the stretches of each rule's value characters that overlap it, with their counts.
 /// A value overlapping the run lies inside one of them, so a rule whose <see cref="ValueFacts"/> no stretch admits is
-/// dropped. Rules with the same characters and reach share one computation per run.
+/// dropped. With <see cref="ValueBounds"/>, a stretch counts only from its first position a value may start at to its
+/// last one a value may end at. Rules with the same characters, reach and bounds share one computation per run.
 /// </summary>
 internal sealed class RunStretches
 {
@@ -26,14 +27,20 @@ internal sealed class RunStretches
     private StretchCounts _runCounts;
     private char _before, _after;
 
-    /// <summary>What a computation depends on: the value's characters and how far the rule's window reaches.</summary>
-    public readonly struct Key(CharMask chars, int reach)
+    /// <summary>What a computation depends on: the value's characters, how far the rule's window reaches, and the
+    /// characters that may not stand right before or after the value (empty when the pattern does not say).</summary>
+    public readonly struct Key(CharMask chars, int reach, CharMask notBefore = default, CharMask notAfter = default)
     {
         public CharMask Chars { get; } = chars;
 
         public int Reach { get; } = reach;
 
-        public bool SameAs(Key other) => Reach == other.Reach && Chars.SameAs(other.Chars);
+        public CharMask NotBefore { get; } = notBefore;
+
+        public CharMask NotAfter { get; } = notAfter;
+
+        public bool SameAs(Key other) =>
+            Reach == other.Reach && Chars.SameAs(other.Chars) && NotBefore.SameAs(other.NotBefore) && NotAfter.SameAs(other.NotAfter);
     }
 
     /// <param name="keys">The recogniser's keys, built once and shared by every text it reads.</param>
@@ -127,13 +134,35 @@ internal sealed class RunStretches
             while (b < highest && stretch.Take(chars, text[b])) b++;
             // \d, \s, \w and case-insensitive letters reach past ASCII: beside such a character the regex decides.
             if (stretch.NonAscii) return -1;
-            into[count++] = stretch.Counts;
+            var fenced = Fence(text, key, a, b, runStart, runEnd, stretch.Counts);
+            if (fenced.Length > 0) into[count++] = fenced;
             i = b + 1;
         }
         return count;
     }
 
-    internal struct Counter
+    /// <summary>
+    /// The counts of the part of stretch [a, b) a value may fill: from its first allowed start to its last allowed end
+    /// (empty when none overlaps the run). The window the regex reads starts at or before the run and ends at or after
+    /// it, and the regex takes the window for its whole input, so any start up to the run's and any end from the run's
+    /// on may be a window edge, where the lookarounds pass: only starts and ends inside the run are fenced. A UUID's or
+    /// a timestamp's inner digit stretches, glued to letters, dashes and colons, are left with nothing.
+    /// </summary>
+    private static StretchCounts Fence(string text, Key key, int a, int b, int runStart, int runEnd, StretchCounts whole)
+    {
+        if (key.NotBefore.IsEmpty && key.NotAfter.IsEmpty) return whole;
+        var start = a;
+        while (start < b && start > runStart && key.NotBefore.Contains(text[start - 1])) start++;
+        var end = b;
+        while (end > start && end < runEnd && key.NotAfter.Contains(text[end])) end--;
+        if (start >= end || start >= runEnd || end <= runStart) return default;
+        if (start == a && end == b) return whole;
+        var counter = new Counter();
+        foreach (var c in text.AsSpan(start, end - start)) counter.Add(c);
+        return counter.Counts;
+    }
+
+    private struct Counter
     {
         private int _digits, _upper, _lower, _other;
 

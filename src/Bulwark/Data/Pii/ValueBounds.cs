@@ -1,19 +1,16 @@
-using System.Runtime.CompilerServices;
-
 namespace Bulwark.Data.Pii;
 
 /// <summary>
 /// The characters that may not stand right before or right after a rule's value, read from the negative
 /// lookarounds that fence its secret group: <c>(?&lt;![\w.-])(?&lt;secret&gt;…)(?![\w-]|[.,]\d)</c> says no word
 /// character, dot or dash before the value and no word character or dash after it. A UUID or a log timestamp is full
-/// of digit stretches, but each is glued to a letter, a dash or a colon, so no value can start or end there: the
-/// window is dropped before its regex.
+/// of digit stretches, but each is glued to a letter, a dash or a colon, so no value can start or end there and the
+/// run is dropped before its window and regex (<see cref="RunStretches"/>).
 /// </summary>
 /// <remarks>
 /// Sound by construction: only a pattern whose whole match is the secret group (between the lookarounds there are
-/// only other zero-width assertions) gets bounds; each set holds only ASCII characters its lookaround surely matches
-/// (single-class alternatives of plain classes); the window's own edges count as allowed borders, since the regex
-/// sees the window as its whole input; and a stretch beside a non-ASCII character is left to the regex.
+/// only other zero-width assertions) gets bounds, and each set holds only ASCII characters its lookaround surely
+/// matches (single-class alternatives of plain classes).
 /// </remarks>
 internal sealed record ValueBounds(CharMask NotBefore, CharMask NotAfter)
 {
@@ -35,52 +32,6 @@ internal sealed record ValueBounds(CharMask NotBefore, CharMask NotAfter)
         if (at < pattern.Length && !Lookaround(pattern, ref at, "(?!", out notAfter)) return null;
         if (at != pattern.Length) return null;
         return notBefore.IsEmpty && notAfter.IsEmpty ? null : new ValueBounds(notBefore, notAfter);
-    }
-
-    /// <summary>
-    /// Whether a value with <paramref name="facts"/> that overlaps the run [<paramref name="runStart"/>,
-    /// <paramref name="runEnd"/>) can lie in the window [<paramref name="from"/>, <paramref name="to"/>) between
-    /// allowed neighbours: in the stretch of value characters around the run, from its first allowed start to its last
-    /// allowed end, there must be room for the value.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool MayHold(string text, int from, int to, int runStart, int runEnd, ValueFacts facts)
-    {
-        var chars = facts.Chars;
-        var i = Math.Max(from, runStart);
-        var last = Math.Min(to, runEnd);
-        while (i < last)
-        {
-            if (!chars.Contains(text[i]))
-            {
-                if (text[i] > '\x7f') return true; // runs are ASCII; should one not be, the regex decides
-                i++;
-                continue;
-            }
-            var (a, b) = (i, i);
-            while (a > from && chars.Contains(text[a - 1])) a--;
-            while (b < to && chars.Contains(text[b])) b++;
-            // A value overlapping the run's ASCII leaves the stretch only through a non-ASCII neighbour
-            // (\d and \w reach past ASCII): there the regex decides.
-            if ((a > from && text[a - 1] > '\x7f') || (b < to && text[b] > '\x7f')) return true;
-            if (Fits(text, from, to, a, b, runStart, runEnd, facts)) return true;
-            i = b + 1;
-        }
-        return false;
-    }
-
-    /// <summary>Whether the stretch [a, b) has room for the value between its first allowed start and last allowed end.</summary>
-    private bool Fits(string text, int from, int to, int a, int b, int runStart, int runEnd, ValueFacts facts)
-    {
-        var start = a;
-        while (start < b && start > from && NotBefore.Contains(text[start - 1])) start++;
-        var end = b;
-        while (end > start && end < to && NotAfter.Contains(text[end])) end--;
-        // The value must overlap the run: start before its end, end after its start.
-        if (start >= end || start >= runEnd || end <= runStart) return false;
-        var counter = new RunStretches.Counter();
-        foreach (var c in text.AsSpan(start, end - start)) counter.Add(c);
-        return facts.Admits(counter.Counts);
     }
 
     /// <summary>Reads "(?&lt;!…)" or "(?!…)" at <paramref name="at"/>: the characters its single-class alternatives match.</summary>
