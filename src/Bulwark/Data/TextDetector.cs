@@ -51,7 +51,19 @@ public sealed class TextDetector
 
         // Recognisers read the decoded text whole: buffer the file (the walker already skips files over
         // MaxFileBytes; a stream from elsewhere is cut there) and decode it once more after the pattern pass.
-        using var buffer = new MemoryStream();
+        var buffer = FileBuffer.Rent();
+        try
+        {
+            return ScanBuffered(stream, buffer, displayPath, relativePath, cancellationToken);
+        }
+        finally
+        {
+            FileBuffer.Return(buffer);
+        }
+    }
+
+    private (IReadOnlyList<Finding> Findings, TextScanOutcome Outcome) ScanBuffered(Stream stream, MemoryStream buffer, string displayPath, string relativePath, CancellationToken cancellationToken)
+    {
         CopyBounded(stream, buffer, _limits.MaxFileBytes, cancellationToken);
         buffer.Position = 0;
         var outcome = _scanner.Scan(buffer, cancellationToken);
@@ -167,6 +179,31 @@ public sealed class TextDetector
         var all = matches as IReadOnlyList<TextMatch> ?? matches.ToList();
         var specific = all.Where(m => !m.Rule.Generic).ToList();
         return all.Where(m => !m.Rule.Generic || !specific.Any(s => s.Start < m.End && m.Start < s.End)).ToList();
+    }
+}
+
+/// <summary>
+/// One file buffer per thread, reused from file to file: a fresh one was a large-object allocation, zeroed and
+/// collected with the oldest generation, for every file. A buffer grown past a bound by a huge file is dropped.
+/// </summary>
+internal static class FileBuffer
+{
+    private const int MaxKeptBytes = 16 << 20;
+
+    [ThreadStatic]
+    private static MemoryStream? _cached;
+
+    public static MemoryStream Rent()
+    {
+        var buffer = _cached ?? new MemoryStream();
+        _cached = null; // a nested scan on this thread gets its own
+        buffer.SetLength(0);
+        return buffer;
+    }
+
+    public static void Return(MemoryStream buffer)
+    {
+        if (buffer.Capacity <= MaxKeptBytes) _cached = buffer;
     }
 }
 

@@ -22,6 +22,23 @@ public class PiiDetectorTests
     }
 
     [Fact]
+    public void A_text_gets_the_same_findings_whatever_was_scanned_before_it()
+    {
+        // The recognisers reuse per-thread buffers (the file buffer, the word list, the claims): nothing of a longer
+        // text scanned before may leak into the next one.
+        var detector = Detector("pii");
+        const string small = "Dear Ana Lima, call 030 901820 or write to ana@example.com from Lisbon.";
+        var alone = Render(detector.ScanStream(new MemoryStream(Encoding.UTF8.GetBytes(small)), "a.txt", "a.txt").Findings);
+        var big = string.Concat(Enumerable.Repeat("My name is Jonathan Smith and I live in Springfield. Dr. Mary Jones works for Acme Widgets Inc. ", 400));
+        detector.ScanStream(new MemoryStream(Encoding.UTF8.GetBytes(big)), "b.txt", "b.txt");
+        var after = Render(detector.ScanStream(new MemoryStream(Encoding.UTF8.GetBytes(small)), "a.txt", "a.txt").Findings);
+        Assert.NotEmpty(alone);
+        Assert.Equal(alone, after);
+
+        static List<string> Render(IReadOnlyList<Finding> findings) => findings.Select(f => $"{f.RuleId} {f.Location}").ToList();
+    }
+
+    [Fact]
     public void An_unknown_detector_name_is_an_input_error()
     {
         var pack = RulePackLoader.Parse("""

@@ -28,9 +28,22 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
 
     public void Recognise(string text, List<RecognisedSpan> results)
     {
-        var words = WordSplitter.Split(text);
-        if (words.Count == 0) return;
-        var claims = new Claims(words);
+        var claims = Claims.Rent();
+        try
+        {
+            WordSplitter.Split(text, claims.Words);
+            if (claims.Words.Count > 0) Tag(text, claims, results);
+        }
+        finally
+        {
+            Claims.Return(claims);
+        }
+    }
+
+    private void Tag(string text, Claims claims, List<RecognisedSpan> results)
+    {
+        var words = claims.Words;
+        claims.Reset();
         Honorifics(text, words, claims);
         Organisations(text, words, claims);
         ContextPersons(text, words, claims);
@@ -48,19 +61,51 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
         }
     }
 
-    /// <summary>The words the passes have claimed so far (a word is claimed once), and the spans they claimed.</summary>
-    private sealed class Claims(List<Word> words)
+    /// <summary>
+    /// A text's words, the words the passes have claimed so far (a word is claimed once), and the spans they claimed.
+    /// One per thread, reused from text to text: a file's word list and claims were two large-object allocations.
+    /// </summary>
+    private sealed class Claims
     {
-        private readonly EntityKind?[] _kinds = new EntityKind?[words.Count];
+        private const int MaxKeptWords = 1 << 20;
+
+        [ThreadStatic]
+        private static Claims? _cached;
+
+        private EntityKind?[] _kinds = [];
+
+        public List<Word> Words { get; } = [];
 
         public List<(EntityKind Kind, int First, int Last, int End)> Spans { get; } = [];
 
-        public bool Free(int i) => i >= 0 && i < _kinds.Length && _kinds[i] is null;
+        public static Claims Rent()
+        {
+            var claims = _cached ?? new Claims();
+            _cached = null; // a nested call on this thread gets its own
+            return claims;
+        }
+
+        public static void Return(Claims claims)
+        {
+            if (claims.Words.Capacity > MaxKeptWords) return;
+            claims.Words.Clear();
+            _cached = claims;
+        }
+
+        /// <summary>Nothing claimed yet, for the words now in <see cref="Words"/>.</summary>
+        public void Reset()
+        {
+            if (_kinds.Length < Words.Count) _kinds = new EntityKind?[Words.Capacity];
+            Array.Clear(_kinds, 0, Words.Count);
+            Spans.Clear();
+        }
+
+        public bool Free(int i) => i >= 0 && i < Words.Count && _kinds[i] is null;
 
         public void Claim(EntityKind kind, int first, int last, int? end = null)
         {
             for (var i = first; i <= last; i++) _kinds[i] = kind;
-            Spans.Add((kind, first, last, end ?? words[last].End));
+            Spans.Add((kind, first, last, end ?? Words[last].End));
         }
     }
 

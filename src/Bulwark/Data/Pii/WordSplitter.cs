@@ -17,9 +17,9 @@ internal readonly record struct Word(int Start, int End, Shape Shape, ulong Hash
 /// <summary>Splits text into words in one pass; no allocation beyond the list.</summary>
 internal static class WordSplitter
 {
-    public static List<Word> Split(string text)
+    /// <summary>Adds the words of <paramref name="text"/> to <paramref name="words"/> (a list reused across texts).</summary>
+    public static void Split(string text, List<Word> words)
     {
-        var words = new List<Word>(text.Length / 8); // about one word in every eight characters of prose or code
         var i = 0;
         while (i < text.Length)
         {
@@ -35,7 +35,6 @@ internal static class WordSplitter
             var word = text.AsSpan(start, i - start);
             words.Add(new Word(start, i, ShapeOf(word), WordPrefilter.HashOf(word)));
         }
-        return words;
     }
 
     // "Anna's" is the word "Anna": the possessive ending is not part of a name.
