@@ -95,7 +95,7 @@ internal sealed class RunStretches
     public bool Admits(string text, int key, ValueFacts facts)
     {
         if (_readRun != _run) ReadRun(text);
-        if (!RunMayHold(_keys[key].Chars, facts)) return false;
+        if (!RunMayHold(_keys[key].Chars, facts) || FencedOut(_keys[key])) return false;
         if (_computedFor[key] != _run)
         {
             _counts[key] = Compute(text, _keys[key], _runStart, _runEnd, _stretches.AsSpan(key * MaxStretches, MaxStretches));
@@ -109,6 +109,14 @@ internal sealed class RunStretches
         }
         return false;
     }
+
+    /// <summary>
+    /// Whether the fences alone rule the run out: when no character of the run may stand before or after the value, a
+    /// value can neither start nor end inside it, so it covers the whole run, and a run with a character the value
+    /// cannot hold (a UUID's letters for a card number) has none. One comparison instead of reading the stretches.
+    /// </summary>
+    private bool FencedOut(in Key key) =>
+        !key.NotBefore.IsEmpty && (_runChars & ~key.NotBefore).IsEmpty && (_runChars & ~key.NotAfter).IsEmpty && !(_runChars & ~key.Chars).IsEmpty;
 
     /// <summary>The stretches overlapping the run, or -1 when they cannot be told (a non-ASCII character, too many).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
