@@ -42,7 +42,11 @@ public sealed class PatternEngine
         var hits = new List<(int Rule, int Position)>();
         _prefilter.FindHits(text, from, to, (position, ruleIndexes) =>
         {
-            foreach (var rule in ruleIndexes) hits.Add((rule, position));
+            var afterLetter = position > 0 && char.IsLetter(text[position - 1]);
+            foreach (var rule in ruleIndexes)
+            {
+                if (!afterLetter || !_rules[rule].Rule.KeywordsAtWordStart) hits.Add((rule, position));
+            }
         });
         if (hits.Count == 0) return;
 

@@ -92,6 +92,9 @@ public sealed record Rule
     /// <summary>Whether obvious placeholders (EXAMPLE, xxxx, &lt;your-key&gt;, ${VAR}) are still reported.</summary>
     public bool AllowPlaceholders { get; init; }
 
+    /// <summary>Whether a keyword counts only where no letter stands before it ("age" in "aged 42", not in "message").</summary>
+    public bool KeywordsAtWordStart { get; init; }
+
     public IReadOnlyList<string> Tags { get; init; } = [];
     public IReadOnlyList<string> References { get; init; } = [];
     public string Remediation { get; init; } = "";

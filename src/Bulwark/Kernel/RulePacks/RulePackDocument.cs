@@ -34,6 +34,7 @@ internal sealed class RuleDocument
     public int? Window { get; set; }
     public bool? Generic { get; set; }
     [YamlMember(Alias = "allow-placeholders")] public bool? AllowPlaceholders { get; set; }
+    [YamlMember(Alias = "keywords-at-word-start")] public bool? KeywordsAtWordStart { get; set; }
     public List<string>? Tags { get; set; }
     public List<string>? References { get; set; }
     public string? Remediation { get; set; }

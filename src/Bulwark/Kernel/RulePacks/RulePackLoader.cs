@@ -122,6 +122,7 @@ public static partial class RulePackLoader
             Window = d.Window ?? 0,
             Generic = d.Generic ?? false,
             AllowPlaceholders = d.AllowPlaceholders ?? false,
+            KeywordsAtWordStart = d.KeywordsAtWordStart ?? false,
             Tags = d.Tags ?? [],
             References = d.References ?? [],
             Remediation = (d.Remediation ?? "").Trim(),
