@@ -60,7 +60,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
     public void Recognise(string text, List<RecognisedSpan> results)
     {
         var scannedTo = new int[_entries.Length];
-        ContextIndex? context = null;
+        ContextLookup? context = null;
         var stretches = new RunStretches(_stretchKeys);
         var span = text.AsSpan();
         var position = 0;
@@ -140,7 +140,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         return (end, digits);
     }
 
-    private void Run(string text, Entry entry, int runStart, int runEnd, ref int scannedTo, ref ContextIndex? context, List<RecognisedSpan> results)
+    private void Run(string text, Entry entry, int runStart, int runEnd, ref int scannedTo, ref ContextLookup? context, List<RecognisedSpan> results)
     {
         var rule = entry.Rule;
         var reach = rule.Window > 0 ? rule.Window : DefaultReach;
@@ -158,7 +158,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         for (var back = 0; from > scannedTo && from > 0 && back < 64 && char.IsLetterOrDigit(text[from - 1]); back++) from--;
         if (to <= from) return;
         // A rule that needs a context word skips runs without one near them: one lookup in the text's word index.
-        if (entry.ContextWords is { } words && !(context ??= _contextWords.Index(text)).Near(runStart, runEnd, rule.ContextWithin + reach, words)) return;
+        if (entry.ContextWords is { } words && !(context ??= new ContextLookup(_contextWords, text)).Near(runStart, runEnd, rule.ContextWithin + reach, words, rule.ContextWords)) return;
         // Hashes, versions and timestamps cannot hold this rule's value: skip them without a regex.
         if (entry.Cue is { } cue && !cue.MayMatch(text, runStart, runEnd, from, to)) return;
         try

@@ -110,6 +110,27 @@ internal sealed class ContextVocabulary
         return table;
     }
 
+    /// <summary>
+    /// Whether one of <paramref name="words"/> starts a word in the ASCII neighbourhood [<paramref name="from"/>,
+    /// <paramref name="to"/>) and ends in it, or starts right at <paramref name="from"/>: what the word-start index
+    /// answers, read from the neighbourhood alone. Null when the words or the neighbourhood do not allow it (a word that
+    /// does not start with a letter, a character outside ASCII).
+    /// </summary>
+    internal bool? NearInAscii(string text, int from, int to, ContextWordSet words)
+    {
+        if (!_wordsStartWithLetters || text.AsSpan(from, to - from).ContainsAnyExceptInRange('\0', '\x7f')) return null;
+        for (var p = from; p <= to - words.Shortest; p++)
+        {
+            if (!char.IsAsciiLetter(text[p]) || (p > from && char.IsAsciiLetter(text[p - 1]))) continue;
+            if (_byFirstTwo[PairKey(text[p], p + 1 < text.Length ? text[p + 1] : '\0')] is not { } candidates) continue;
+            foreach (var id in candidates)
+            {
+                if (words.Contains(id) && p + _words[id].Length <= to && text.AsSpan(p).StartsWith(_words[id], StringComparison.OrdinalIgnoreCase)) return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Whether one of <paramref name="words"/> starts at <paramref name="position"/>, in any case.</summary>
     internal bool StartsAt(ReadOnlySpan<char> text, int position, ContextWordSet words, int end)
     {
@@ -145,6 +166,31 @@ internal sealed class ContextWordSet(bool[] member, int shortest)
     public bool Contains(int id) => member[id];
 
     public int Shortest => shortest;
+}
+
+/// <summary>
+/// The context-word questions of one text. The first are answered from their neighbourhoods alone; once those have
+/// read half the text, the text is indexed (<see cref="ContextIndex"/>) and the rest are binary searches. A file
+/// with a few candidate numbers is never indexed whole; a file full of them costs at most half a pass more.
+/// </summary>
+internal sealed class ContextLookup(ContextVocabulary vocabulary, string text)
+{
+    private ContextIndex? _index;
+    private long _read;
+
+    /// <summary>As <see cref="ContextIndex.Near"/>; <paramref name="wordList"/> are the same words as strings.</summary>
+    public bool Near(int start, int end, int within, ContextWordSet words, IReadOnlyList<string> wordList)
+    {
+        if (_index is null)
+        {
+            var from = Math.Max(0, start - within);
+            var to = Math.Min(text.Length, end + within);
+            _read += to - from;
+            if (_read <= text.Length / 2) return vocabulary.NearInAscii(text, from, to, words) ?? ContextWords.Near(text, start, end, wordList, within);
+            _index = vocabulary.Index(text);
+        }
+        return _index.Near(start, end, within, words);
+    }
 }
 
 /// <summary>
