@@ -43,7 +43,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     private void Tag(string text, Claims claims, List<RecognisedSpan> results)
     {
         var words = claims.Words;
-        claims.Reset();
+        claims.Reset(text);
         Honorifics(text, words, claims);
         Organisations(text, words, claims);
         ContextPersons(text, words, claims);
@@ -62,8 +62,9 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     }
 
     /// <summary>
-    /// A text's words, the words the passes have claimed so far (a word is claimed once), and the spans they claimed.
-    /// One per thread, reused from text to text: a file's word list and claims were two large-object allocations.
+    /// A text's words with their cue anchors, the words the passes have claimed so far (a word is claimed once), and
+    /// the spans they claimed. One per thread, reused from text to text: a file's word list and claims were two
+    /// large-object allocations.
     /// </summary>
     private sealed class Claims
     {
@@ -75,6 +76,8 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
         private EntityKind?[] _kinds = [];
 
         public List<Word> Words { get; } = [];
+
+        public CueAnchors Anchors { get; } = new();
 
         public List<(EntityKind Kind, int First, int Last, int End)> Spans { get; } = [];
 
@@ -92,9 +95,10 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             _cached = claims;
         }
 
-        /// <summary>Nothing claimed yet, for the words now in <see cref="Words"/>.</summary>
-        public void Reset()
+        /// <summary>Nothing claimed yet, for the words now in <see cref="Words"/> of <paramref name="text"/>.</summary>
+        public void Reset(string text)
         {
+            Anchors.Find(text, Words);
             if (_kinds.Length < Words.Count) _kinds = new EntityKind?[Words.Capacity];
             Array.Clear(_kinds, 0, Words.Count);
             Spans.Clear();
@@ -173,7 +177,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
                 continue;
             }
 
-            if (OrgCues.Before(text, words, i) is { } cue && (cue != "at" || !IsPlace(text, words, i, last)))
+            if (OrgCues.Before(text, claims.Anchors, i) is { } cue && (cue != "at" || !IsPlace(text, words, i, last)))
             {
                 var end2 = last;
                 if (IsCommon(text, words[i]) && end2 == i) continue;
@@ -223,7 +227,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     {
         for (var i = 0; i < words.Count; i++)
         {
-            if (!claims.Free(i) || StrongPersonCues.Before(text, words, i) is null) continue;
+            if (!claims.Free(i) || StrongPersonCues.Before(text, claims.Anchors, i) is null) continue;
             var lower = words[i].Shape == Shape.Lower;
             if (lower && !(IsName(text, words[i]) && !IsCommon(text, words[i]))) continue;
             if (!lower && !words[i].IsNameShaped) continue;
@@ -242,7 +246,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
         for (var i = 0; i < words.Count; i++)
         {
             if (!claims.Free(i)) continue;
-            if (TitleCues.Before(text, words, i) is not null)
+            if (TitleCues.Before(text, claims.Anchors, i) is not null)
             {
                 // Up to five words, the last an occupation head noun ("writer", "clerk"), within one phrase.
                 var last = -1;
@@ -309,7 +313,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             }
             if (matched < 0 && !multiWordOnly && _lists.Places.Contains(text, w) && w.Length >= 3)
             {
-                var cue = PlaceCues.Before(text, words, i) is not null;
+                var cue = PlaceCues.Before(text, claims.Anchors, i) is not null;
                 var common = IsCommon(text, w) || _lists.Honorifics.Contains(text, w) || _lists.OrgSuffixes.Contains(text, w) || _lists.Nrp.Contains(text, w);
                 var nameLike = (_lists.FirstNames.Contains(text, w) || _lists.LastNames.Contains(text, w)) && !cue && !_lists.Countries.Contains(text, w);
                 var nextIsName = i + 1 < words.Count && words[i + 1].IsNameShaped && WordSplitter.Joinable(text, w, words[i + 1]) && IsName(text, words[i + 1]);
@@ -326,7 +330,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     {
         for (var i = 0; i < words.Count; i++)
         {
-            if (!claims.Free(i) || words[i].Shape is not (Shape.Capitalised or Shape.Upper) || StrongPlaceCues.Before(text, words, i) is null) continue;
+            if (!claims.Free(i) || words[i].Shape is not (Shape.Capitalised or Shape.Upper) || StrongPlaceCues.Before(text, claims.Anchors, i) is null) continue;
             if (_lists.Nrp.Contains(text, words[i]) || (IsCommon(text, words[i]) && !_lists.Places.Contains(text, words[i]))) continue;
             var last = i;
             while (last + 1 < words.Count && last - i < 2 && claims.Free(last + 1) && words[last + 1].Shape is Shape.Capitalised or Shape.Upper && WordSplitter.Joinable(text, words[last], words[last + 1]) && !IsCommon(text, words[last + 1])) last++;
@@ -400,9 +404,9 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             else
             {
                 var single = words[first];
-                var cue = PersonCues.Before(text, words, first) is not null;
+                var cue = PersonCues.Before(text, claims.Anchors, first) is not null;
                 // An unlisted single word counts as a name after a strong cue ("last name? Okafor") or as a speaker label ("Ilse: ...").
-                var strongCue = StrongPersonCues.Before(text, words, first) is not null;
+                var strongCue = StrongPersonCues.Before(text, claims.Anchors, first) is not null;
                 var label = IsLabel(text, single, single);
                 accept = !IsCommon(text, single) && (single.Shape == Shape.Capitalised || cue || strongCue)
                          && !_lists.Nrp.Contains(text, single) && !_lists.JobWords.Contains(text, single)

@@ -95,27 +95,55 @@ internal sealed class CueSet
     }
 
     /// <summary>The cue that ends just before word <paramref name="index"/>, or null.</summary>
-    public string? Before(string text, List<Word> words, int index)
+    public string? Before(string text, CueAnchors anchors, int index)
     {
-        var start = words[index].Start;
-        // Between the cue and the word: spaces, a colon, a comma or a question mark ("name: Ana", "last name? Roe").
-        var p = start;
-        while (p > 0 && text[p - 1] is ' ' or ':' or ',' or '?' or '\t' or '\n' or '\r' && start - p < 4) p--;
-        if (p == start) return null;
-        var wordStart = p;
-        while (wordStart > 0 && (char.IsLetter(text[wordStart - 1]) || text[wordStart - 1] is '\'' or '’')) wordStart--;
-        if (wordStart == p) return null;
-        // The word before is nearly always the previous word of the list, whose hash is known.
-        var previous = text.AsSpan(wordStart, p - wordStart);
-        var hash = index > 0 && words[index - 1].Start == wordStart && words[index - 1].End == p ? words[index - 1].Hash : WordPrefilter.HashOf(previous);
-        if (!_lastWords.MayContain(previous.Length, hash) || !_lookup.TryGetValue(previous, out var cues)) return null;
+        var (start, end, hash) = anchors[index];
+        if (start == end || !_lastWords.MayContain(end - start, hash) || !_lookup.TryGetValue(text.AsSpan(start, end - start), out var cues)) return null;
         foreach (var cue in cues)
         {
-            if (p < cue.Length) continue;
-            if (!text.AsSpan(p - cue.Length, cue.Length).Equals(cue, StringComparison.OrdinalIgnoreCase)) continue;
-            if (p - cue.Length > 0 && char.IsLetter(text[p - cue.Length - 1])) continue;
+            if (end < cue.Length) continue;
+            if (!text.AsSpan(end - cue.Length, cue.Length).Equals(cue, StringComparison.OrdinalIgnoreCase)) continue;
+            if (end - cue.Length > 0 && char.IsLetter(text[end - cue.Length - 1])) continue;
             return cue;
         }
         return null;
+    }
+}
+
+/// <summary>
+/// For each word of a text, the word a cue would end with just before it ("name: |Ana", "last name? |Roe"): its span
+/// and lookup hash, found once per text and shared by every cue set, since each word is asked about by several.
+/// Reused from text to text.
+/// </summary>
+internal sealed class CueAnchors
+{
+    private (int Start, int End, ulong Hash)[] _anchors = [];
+
+    /// <summary>The word before word <paramref name="index"/> (start == end when there is none).</summary>
+    public (int Start, int End, ulong Hash) this[int index] => _anchors[index];
+
+    public void Find(string text, List<Word> words)
+    {
+        if (_anchors.Length < words.Count) _anchors = new (int, int, ulong)[words.Capacity];
+        for (var index = 0; index < words.Count; index++)
+        {
+            var start = words[index].Start;
+            // Between the cue and the word: spaces, a colon, a comma or a question mark ("name: Ana", "last name? Roe").
+            var p = start;
+            while (p > 0 && text[p - 1] is ' ' or ':' or ',' or '?' or '\t' or '\n' or '\r' && start - p < 4) p--;
+            var wordStart = p;
+            if (p < start)
+            {
+                while (wordStart > 0 && (char.IsLetter(text[wordStart - 1]) || text[wordStart - 1] is '\'' or '’')) wordStart--;
+            }
+            if (wordStart == p)
+            {
+                _anchors[index] = (p, p, 0); // no separator before the word, or no word before the separator
+                continue;
+            }
+            // The word before is nearly always the previous word of the list, whose hash is known.
+            var hash = index > 0 && words[index - 1].Start == wordStart && words[index - 1].End == p ? words[index - 1].Hash : WordPrefilter.HashOf(text.AsSpan(wordStart, p - wordStart));
+            _anchors[index] = (wordStart, p, hash);
+        }
     }
 }
