@@ -20,12 +20,13 @@ public sealed class CompletedRequests(IReadOnlyList<HttpClient> instances)
 
     public int FailedBy(int instance) => Volatile.Read(ref _failedBy[instance]);
 
-    public async Task RunAsync(int workers, TimeSpan duration)
+    /// <param name="stop">Ends the load before <paramref name="duration"/> is over.</param>
+    public async Task RunAsync(int workers, TimeSpan duration, CancellationToken stop = default)
     {
         var until = DateTime.UtcNow + duration;
         await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
         {
-            for (var i = 0; DateTime.UtcNow < until; i++)
+            for (var i = 0; DateTime.UtcNow < until && !stop.IsCancellationRequested; i++)
             {
                 var instance = (worker + i) % instances.Count;
                 try

@@ -19,9 +19,16 @@ public sealed class CrashDurabilityTests(ScaleStores stores) : IClassFixture<Sca
             await using var gateway = await stores.StartAsync(config, port);
 
             var load = new CompletedRequests([TwoInstanceTests.Client(gateway, secret)]);
-            var running = load.RunAsync(workers: 16, TimeSpan.FromSeconds(4));
-            await Task.Delay(TimeSpan.FromSeconds(2.5));
+            using var stop = new CancellationTokenSource();
+            var running = load.RunAsync(workers: 16, TimeSpan.FromSeconds(40), stop.Token);
+            // Kill mid-load once enough requests have completed for the check to mean something: on a busy machine
+            // (the other test suites running beside this one) a fresh gateway gets there later than 2.5 s.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (load.CompletedBy(0) <= 60 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            await Task.Delay(TimeSpan.FromSeconds(0.5));
             gateway.Kill();
+            await Task.Delay(TimeSpan.FromSeconds(0.5));
+            await stop.CancelAsync();
             await running;
 
             Assert.True(load.CompletedBy(0) > 50, $"only {load.CompletedBy(0)} requests completed before the kill");
