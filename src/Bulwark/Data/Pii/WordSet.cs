@@ -101,9 +101,10 @@ internal sealed class WordPrefilter
         var hash = 14695981039346656037UL;
         foreach (var c in text)
         {
-            var upper = c < 128 || entry ? char.ToUpperInvariant(c) : '\uffff';
+            // ASCII upper-casing inline (what ToUpperInvariant does there); it runs on every word of every text.
+            var upper = c < 128 ? (char.IsAsciiLetterLower(c) ? c - 32 : c) : entry ? char.ToUpperInvariant(c) : 128;
             if (upper >= 128) return NoHash;
-            hash = (hash ^ upper) * 1099511628211UL;
+            hash = (hash ^ (uint)upper) * 1099511628211UL;
         }
         return hash == NoHash ? 1 : hash;
     }
