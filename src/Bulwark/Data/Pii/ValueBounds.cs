@@ -23,11 +23,11 @@ internal sealed record ValueBounds(CharMask NotBefore, CharMask NotAfter)
         // Other assertions may stand between the lookbehind and the value ("(?!(?:19|20)\d\d-…)"): they match nothing.
         while (pattern.AsSpan(at).StartsWith("(?!") || pattern.AsSpan(at).StartsWith("(?="))
         {
-            if (!SkipGroup(pattern, ref at)) return null;
+            if (!PatternSyntax.SkipGroup(pattern, ref at)) return null;
         }
         var open = $"(?<{secretGroup}>";
         if (!pattern.AsSpan(at).StartsWith(open)) return null;
-        if (!SkipGroup(pattern, ref at)) return null;
+        if (!PatternSyntax.SkipGroup(pattern, ref at)) return null;
         var notAfter = default(CharMask);
         if (at < pattern.Length && !Lookaround(pattern, ref at, "(?!", out notAfter)) return null;
         if (at != pattern.Length) return null;
@@ -40,34 +40,12 @@ internal sealed record ValueBounds(CharMask NotBefore, CharMask NotAfter)
         set = default;
         if (!pattern.AsSpan(at).StartsWith(opening)) return false;
         var start = at + opening.Length;
-        if (!SkipGroup(pattern, ref at)) return false;
-        foreach (var alternative in TopLevelAlternatives(pattern.AsSpan(start, at - 1 - start)))
+        if (!PatternSyntax.SkipGroup(pattern, ref at)) return false;
+        foreach (var alternative in PatternSyntax.TopLevelAlternatives(pattern.AsSpan(start, at - 1 - start)))
         {
             if (PlainClass(alternative) is { } members) set |= members;
         }
         return true;
-    }
-
-    private static List<string> TopLevelAlternatives(ReadOnlySpan<char> body)
-    {
-        var result = new List<string>();
-        int depth = 0, from = 0;
-        for (var i = 0; i < body.Length; i++)
-        {
-            switch (body[i])
-            {
-                case '\\': i++; break;
-                case '[': i = ClassEnd(body, i); break;
-                case '(': depth++; break;
-                case ')': depth--; break;
-                case '|' when depth == 0:
-                    result.Add(body[from..i].ToString());
-                    from = i + 1;
-                    break;
-            }
-        }
-        result.Add(body[from..].ToString());
-        return result;
     }
 
     /// <summary>
@@ -78,7 +56,7 @@ internal sealed record ValueBounds(CharMask NotBefore, CharMask NotAfter)
     {
         if (atom.Length == 1 && !char.IsAsciiLetterOrDigit(atom[0]) && atom[0] is not ('.' or '^' or '$')) return CharMask.Of(atom[0]);
         if (atom.Length == 2 && atom[0] == '\\') return Escape(atom[1]);
-        if (atom.Length < 3 || atom[0] != '[' || atom[^1] != ']' || atom[1] == '^' || ClassEnd(atom, 0) != atom.Length - 1) return null;
+        if (atom.Length < 3 || atom[0] != '[' || atom[^1] != ']' || atom[1] == '^' || PatternSyntax.ClassEnd(atom, 0) != atom.Length - 1) return null;
         var set = default(CharMask);
         for (var i = 1; i < atom.Length - 1; i++)
         {
@@ -116,37 +94,4 @@ internal sealed record ValueBounds(CharMask NotBefore, CharMask NotAfter)
         _ when !char.IsAsciiLetterOrDigit(c) && c < 128 => CharMask.Of(c),
         _ => null,
     };
-
-    /// <summary>Moves <paramref name="at"/> past the group that opens there; false when it is not closed.</summary>
-    private static bool SkipGroup(string pattern, ref int at)
-    {
-        var depth = 0;
-        for (var i = at; i < pattern.Length; i++)
-        {
-            switch (pattern[i])
-            {
-                case '\\': i++; break;
-                case '[': i = ClassEnd(pattern, i); break;
-                case '(': depth++; break;
-                case ')' when --depth == 0:
-                    at = i + 1;
-                    return true;
-            }
-        }
-        return false;
-    }
-
-    /// <summary>The index of the ']' that closes the class opening at <paramref name="open"/> (a ']' first is a member).</summary>
-    private static int ClassEnd(ReadOnlySpan<char> pattern, int open)
-    {
-        var i = open + 1;
-        if (i < pattern.Length && pattern[i] == '^') i++;
-        if (i < pattern.Length && pattern[i] == ']') i++;
-        for (; i < pattern.Length; i++)
-        {
-            if (pattern[i] == '\\') i++;
-            else if (pattern[i] == ']') return i;
-        }
-        return pattern.Length;
-    }
 }

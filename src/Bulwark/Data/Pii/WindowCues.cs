@@ -191,43 +191,10 @@ internal sealed class AddressRunBorders(string ruleId, string patternSha256, Laz
     public static List<string> TopLevelBranches(string pattern)
     {
         if (!pattern.StartsWith(Head, StringComparison.Ordinal)) throw new ArgumentException("the pattern does not open with " + Head, nameof(pattern));
-        var branches = new List<string>();
-        var (depth, start, inClass) = (0, Head.Length, false);
-        for (var i = Head.Length; i < pattern.Length; i++)
-        {
-            var c = pattern[i];
-            if (c == '\\')
-            {
-                i++; // an escaped character is never syntax
-                continue;
-            }
-            if (inClass)
-            {
-                inClass = c != ']';
-                continue;
-            }
-            switch (c)
-            {
-                case '[':
-                    inClass = true;
-                    if (i + 1 < pattern.Length && pattern[i + 1] == ']') i++; // "[]…]": a leading ']' is a member
-                    break;
-                case '(':
-                    depth++;
-                    break;
-                case ')' when depth == 0:
-                    branches.Add(pattern[start..i]);
-                    return branches;
-                case ')':
-                    depth--;
-                    break;
-                case '|' when depth == 0:
-                    branches.Add(pattern[start..i]);
-                    start = i + 1;
-                    break;
-            }
-        }
-        throw new ArgumentException("the pattern's opening group is not closed", nameof(pattern));
+        var open = Head.Length - "(?:".Length;
+        var close = open;
+        if (!PatternSyntax.SkipGroup(pattern, ref close)) throw new ArgumentException("the pattern's opening group is not closed", nameof(pattern));
+        return PatternSyntax.TopLevelAlternatives(pattern.AsSpan(Head.Length, close - 1 - Head.Length));
     }
 
     private static bool MayStartBefore(string text, int runStart, int from)
