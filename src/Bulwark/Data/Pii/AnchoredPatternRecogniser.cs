@@ -158,7 +158,7 @@ internal sealed class AnchoredPatternRecogniser : ITextRecogniser
         for (var back = 0; from > scannedTo && from > 0 && back < 64 && char.IsLetterOrDigit(text[from - 1]); back++) from--;
         if (to <= from) return;
         // A rule that needs a context word skips runs without one near them: one look around the run (ContextLookup).
-        if (entry.ContextWords is { } words && !(context ??= new ContextLookup(_contextWords, text)).Near(runStart, runEnd, rule.ContextWithin + reach, words, rule.ContextWords)) return;
+        if (entry.ContextWords is { } words && !(context ??= new ContextLookup(_contextWords, text)).Near(runStart, runEnd, rule.ContextWithin + reach, words)) return;
         // Hashes, versions and timestamps cannot hold this rule's value: skip them without a regex.
         if (entry.Cue is { } cue && !cue.MayMatch(text, runStart, runEnd, from, to)) return;
         try

@@ -37,7 +37,7 @@ internal sealed class ContextVocabulary
     {
         var member = new bool[_words.Count];
         foreach (var word in words.Where(w => w.Length > 0)) member[_ids[word]] = true;
-        return new ContextWordSet(member, words.Where(w => w.Length > 0).Select(w => w.Length).DefaultIfEmpty(0).Min());
+        return new ContextWordSet(member, words.Where(w => w.Length > 0).Select(w => w.Length).DefaultIfEmpty(0).Min(), words);
     }
 
     /// <summary>Where the words occur in <paramref name="text"/>, in any case, as <see cref="ContextIndex.Near"/> needs it.</summary>
@@ -160,12 +160,14 @@ internal sealed class ContextVocabulary
     }
 }
 
-/// <summary>The words of one rule, as ids of a <see cref="ContextVocabulary"/>.</summary>
-internal sealed class ContextWordSet(bool[] member, int shortest)
+/// <summary>The words of one rule, as ids of a <see cref="ContextVocabulary"/> and as written.</summary>
+internal sealed class ContextWordSet(bool[] member, int shortest, IReadOnlyList<string> words)
 {
     public bool Contains(int id) => member[id];
 
     public int Shortest => shortest;
+
+    public IReadOnlyList<string> Words => words;
 }
 
 /// <summary>
@@ -178,15 +180,15 @@ internal sealed class ContextLookup(ContextVocabulary vocabulary, string text)
     private ContextIndex? _index;
     private long _read;
 
-    /// <summary>As <see cref="ContextIndex.Near"/>; <paramref name="wordList"/> are the same words as strings.</summary>
-    public bool Near(int start, int end, int within, ContextWordSet words, IReadOnlyList<string> wordList)
+    /// <summary>As <see cref="ContextIndex.Near"/>.</summary>
+    public bool Near(int start, int end, int within, ContextWordSet words)
     {
         if (_index is null)
         {
             var from = Math.Max(0, start - within);
             var to = Math.Min(text.Length, end + within);
             _read += to - from;
-            if (_read <= text.Length / 2) return vocabulary.NearInAscii(text, from, to, words) ?? ContextWords.Near(text, start, end, wordList, within);
+            if (_read <= text.Length / 2) return vocabulary.NearInAscii(text, from, to, words) ?? ContextWords.Near(text, start, end, words.Words, within);
             _index = vocabulary.Index(text);
         }
         return _index.Near(start, end, within, words);
