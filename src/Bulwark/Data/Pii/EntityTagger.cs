@@ -31,7 +31,7 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
         var claims = Claims.Rent();
         try
         {
-            WordSplitter.Split(text, claims.Words);
+            claims.Read(text);
             if (claims.Words.Count > 0) Tag(text, claims, results);
         }
         finally
@@ -43,7 +43,6 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
     private void Tag(string text, Claims claims, List<RecognisedSpan> results)
     {
         var words = claims.Words;
-        claims.Reset(text);
         Honorifics(text, words, claims);
         Organisations(text, words, claims);
         ContextPersons(text, words, claims);
@@ -95,9 +94,10 @@ internal sealed class EntityTagger(IReadOnlyDictionary<EntityKind, Rule> rules) 
             _cached = claims;
         }
 
-        /// <summary>Nothing claimed yet, for the words now in <see cref="Words"/> of <paramref name="text"/>.</summary>
-        public void Reset(string text)
+        /// <summary>The words of <paramref name="text"/> and their cue anchors, none of them claimed yet.</summary>
+        public void Read(string text)
         {
+            WordSplitter.Split(text, Words);
             Anchors.Find(text, Words);
             if (_kinds.Length < Words.Count) _kinds = new EntityKind?[Words.Capacity];
             Array.Clear(_kinds, 0, Words.Count);
