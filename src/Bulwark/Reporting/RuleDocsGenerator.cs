@@ -41,7 +41,11 @@ public static class RuleDocsGenerator
         }
         else if (rule.Detector is { } detector) md.Append("Detector: `").Append(detector).AppendLine("` (named recogniser of the data pillar).").AppendLine();
         if (rule.MinDigits > 0) md.Append("Runs on tokens of at least ").Append(rule.MinDigits).Append(rule.MaxDigits > 0 ? $" and at most {rule.MaxDigits}" : "").AppendLine(" digits.").AppendLine();
-        if (rule.Keywords.Count > 0) md.Append("Keywords (the pattern runs only near one of them): ").AppendLine(string.Join(", ", rule.Keywords.Select(k => $"`{k}`"))).AppendLine();
+        if (rule.Keywords.Count > 0)
+        {
+            md.Append(rule.KeywordsAtWordStart ? "Keywords (the pattern runs only near one of them, where no letter stands before it): " : "Keywords (the pattern runs only near one of them): ")
+                .AppendLine(string.Join(", ", rule.Keywords.Select(k => $"`{k}`"))).AppendLine();
+        }
         if (rule.Pattern.Length > 0) md.AppendLine("```regex").AppendLine(rule.Pattern).AppendLine("```").AppendLine();
         if (rule.MinEntropy > 0) md.Append("- The value needs at least ").Append(rule.MinEntropy.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(" bits of entropy per character.");
         if (rule.Validators.Count > 0) md.Append("- Validators: ").AppendLine(string.Join(", ", rule.Validators.Select(v => $"`{v}`")));
